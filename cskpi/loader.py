@@ -1,0 +1,177 @@
+"""Load a folder of raw exports into the warehouse's raw schemas, every column as text.
+
+The folder is laid out ``<system>/<table>.csv`` (or ``.parquet``), as the raw contract
+names the tables. Before anything is written, every table's file and header is checked:
+a missing file or column refuses the whole load with a message naming the file and the
+column, and the raw data already in the warehouse stay as they were. Extra columns are
+ignored with a warning. The load itself runs in one transaction.
+
+    python -m cskpi.loader data/demo [--duckdb-path data/warehouse/cs_kpis.duckdb]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from cskpi.contract import RAW_TABLES, RawTable
+
+DEFAULT_DUCKDB_PATH = "data/warehouse/cs_kpis.duckdb"
+
+
+class LoadError(Exception):
+    """The folder breaks the raw contract; nothing was loaded."""
+
+
+@dataclass
+class TablePlan:
+    table: RawTable
+    path: Path
+    file_columns: list[str]
+    extra_columns: list[str] = field(default_factory=list)
+
+
+def _find_file(raw_dir: Path, table: RawTable) -> Path | None:
+    for suffix in (".csv", ".parquet"):
+        candidate = raw_dir / table.system / f"{table.name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _header(path: Path) -> list[str]:
+    if path.suffix == ".parquet":
+        rows = duckdb.sql(
+            "select name from parquet_schema(?) where name <> 'duckdb_schema' "
+            "and num_children is null",
+            params=[str(path)],
+        ).fetchall()
+        return [r[0] for r in rows]
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle), [])
+
+
+def plan_load(raw_dir: Path) -> list[TablePlan]:
+    """Check the folder against the contract; raise LoadError listing every problem."""
+    problems: list[str] = []
+    plans: list[TablePlan] = []
+    if not raw_dir.is_dir():
+        raise LoadError(f"raw folder not found: {raw_dir}")
+    for table in RAW_TABLES:
+        path = _find_file(raw_dir, table)
+        if path is None:
+            problems.append(
+                f"missing table {table.qualified}: expected "
+                f"{raw_dir / table.system / (table.name + '.csv')} (or .parquet)"
+            )
+            continue
+        columns = _header(path)
+        normalised = [c.strip().lower() for c in columns]
+        for column in table.columns:
+            if column not in normalised:
+                problems.append(f"{path}: missing column '{column}' (table {table.qualified})")
+        extra = [c for c, n in zip(columns, normalised, strict=True) if n not in table.columns]
+        plans.append(TablePlan(table, path, columns, extra))
+    if problems:
+        raise LoadError(
+            "raw folder refused, nothing was loaded:\n  - " + "\n  - ".join(problems)
+        )
+    return plans
+
+
+def _select_sql(plan: TablePlan) -> tuple[str, list[str]]:
+    """SQL reading the file with every contract column as text, plus its parameters."""
+    lookup = {c.strip().lower(): c for c in plan.file_columns}
+    if plan.path.suffix == ".parquet":
+        source = "read_parquet(?)"
+    else:
+        # Explicit names and types: no sniffing, so an empty file or a column of
+        # digits still arrives as text exactly as exported.
+        struct = ", ".join(
+            f"'{c.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for c in plan.file_columns
+        )
+        source = (
+            "read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
+            f"escape = '\"', columns = {{{struct}}})"
+        )
+    select = ", ".join(
+        f'cast("{lookup[c]}" as varchar) as "{c}"' for c in plan.table.columns
+    )
+    return f"select {select} from {source}", [str(plan.path)]
+
+
+def load_folder(raw_dir: Path | str, duckdb_path: Path | str, quiet: bool = False) -> dict[str, int]:
+    """Load every raw table of ``raw_dir`` into ``duckdb_path``; return rows per table."""
+    raw_dir = Path(raw_dir)
+    say = (lambda *_: None) if quiet else (lambda msg: print(msg, flush=True))
+    plans = plan_load(raw_dir)
+    for plan in plans:
+        if plan.extra_columns:
+            print(
+                f"warning: {plan.path}: ignoring extra column(s) "
+                + ", ".join(repr(c) for c in plan.extra_columns),
+                file=sys.stderr,
+                flush=True,
+            )
+    Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    started = time.perf_counter()
+    con = duckdb.connect(str(duckdb_path))
+    try:
+        con.begin()
+        for plan in plans:
+            t0 = time.perf_counter()
+            table = plan.table
+            sql, params = _select_sql(plan)
+            con.execute(f'create schema if not exists "{table.system}"')
+            try:
+                con.execute(
+                    f'create or replace table "{table.system}"."{table.name}" as {sql}', params
+                )
+            except duckdb.Error as exc:
+                raise LoadError(
+                    f"{plan.path}: could not be read ({exc}); nothing was loaded"
+                ) from exc
+            (rows,) = con.execute(
+                f'select count(*) from "{table.system}"."{table.name}"'
+            ).fetchone()
+            counts[table.qualified] = rows
+            say(f"  loaded {table.qualified:<34} {rows:>10,} rows  {time.perf_counter() - t0:6.2f} s")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    finally:
+        con.close()
+    say(f"  loaded {len(plans)} tables, {sum(counts.values()):,} rows in "
+        f"{time.perf_counter() - started:.2f} s")
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("raw_dir", type=Path, help="folder laid out <system>/<table>.csv")
+    parser.add_argument(
+        "--duckdb-path",
+        default=os.environ.get("DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
+        help="DuckDB file to load into (default: $DUCKDB_PATH or %(default)s)",
+    )
+    args = parser.parse_args(argv)
+    print(f"==> loading {args.raw_dir} into {args.duckdb_path}", flush=True)
+    try:
+        load_folder(args.raw_dir, args.duckdb_path)
+    except LoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
