@@ -1,6 +1,18 @@
 /* grain: one row per rejected raw row, of every raw table */
 {%- set checked_tables = [
     ('crm.customers', 'base_crm__customers'),
+    ('crm.cs_reps', 'base_crm__cs_reps'),
+    ('crm.customer_owner_history', 'base_crm__customer_owner_history'),
+    ('crm.customer_business_metrics', 'base_crm__customer_business_metrics'),
+    ('billing.subscriptions', 'base_billing__subscriptions'),
+    ('billing.subscription_periods', 'base_billing__subscription_periods'),
+    ('billing.invoices', 'base_billing__invoices'),
+    ('billing.fx_rates', 'base_billing__fx_rates'),
+    ('support.tickets', 'base_support__tickets'),
+    ('support.ticket_events', 'base_support__ticket_events'),
+    ('surveys.survey_responses', 'base_surveys__survey_responses'),
+    ('product.usage_daily', 'base_product__usage_daily'),
+    ('finance.cs_costs', 'base_finance__cs_costs'),
 ] %}
 
 with
