@@ -1,0 +1,25 @@
+{#-
+    The rows of `relation` once per KPI slice, with `dimension` and
+    `dimension_value` in front: every row as ('overall', 'all'), then once per
+    entry of `slices`, a mapping of dimension name -> column (or expression)
+    holding its value, e.g. {'segment': 'segment', 'cs_rep': 'cs_rep_id'}.
+    Aggregate the result by (month, dimension, dimension_value) and left-join
+    it to int_kpi_slices so every month and segment gets a row.
+-#}
+{% macro cs_slice_rows(relation, slices={}) -%}
+    select
+        'overall' as dimension,
+        'all' as dimension_value,
+        {{ relation }}.*
+    from {{ relation }}
+    {%- for dimension, column in slices.items() %}
+
+    union all
+
+    select
+        '{{ dimension }}' as dimension,
+        cast({{ column }} as {{ dbt.type_string() }}) as dimension_value,
+        {{ relation }}.*
+    from {{ relation }}
+    {%- endfor %}
+{%- endmacro %}

@@ -1,0 +1,106 @@
+/* grain: one row per month, dimension (overall, segment, cs_rep), value */
+with
+
+slices as (
+    select * from {{ ref('int_kpi_slices') }}
+),
+
+customer_months as (
+    select * from {{ ref('int_customer_months') }}
+),
+
+sliced as (
+    {{ cs_slice_rows(
+        'customer_months', {'segment': 'segment', 'cs_rep': 'cs_rep_id'}
+    ) }}
+),
+
+aggregated as (
+    select
+        month,
+        dimension,
+        dimension_value,
+
+        -- customers
+        sum(case when is_active_start then 1 else 0 end) as customers_start,
+        sum(case when mrr_movement = 'churn' then 1 else 0 end)
+            as churned_customers,
+        sum(case when mrr_movement = 'new' then 1 else 0 end) as new_customers,
+        sum(case when mrr_movement = 'reactivation' then 1 else 0 end)
+            as reactivated_customers,
+        sum(case when is_churned_new then 1 else 0 end)
+            as churned_new_customers,
+        sum(case when is_active_end then 1 else 0 end) as customers_end,
+
+        -- mrr
+        sum(mrr_start) as mrr_start,
+        sum(mrr_start_current_rates) as mrr_start_current_rates,
+        sum(fx_impact) as fx_impact,
+        sum(new_mrr) as new_mrr,
+        sum(expansion_mrr) as expansion_mrr,
+        sum(reactivation_mrr) as reactivation_mrr,
+        sum(contraction_mrr) as contraction_mrr,
+        sum(churned_mrr) as churned_mrr,
+        sum(mrr) as mrr_end
+    from sliced
+    group by month, dimension, dimension_value
+),
+
+final as (
+    select
+        -- keys
+        slices.month,
+        slices.dimension,
+        slices.dimension_value,
+        slices.previous_month,
+        slices.is_complete_month,
+        slices.month_number,
+
+        -- customers
+        cast(coalesce(aggregated.customers_start, 0) as {{ dbt.type_bigint() }})
+            as customers_start,
+        cast(
+            coalesce(aggregated.churned_customers, 0) as {{ dbt.type_bigint() }}
+        ) as churned_customers,
+        cast(coalesce(aggregated.new_customers, 0) as {{ dbt.type_bigint() }})
+            as new_customers,
+        cast(
+            coalesce(aggregated.reactivated_customers, 0)
+            as {{ dbt.type_bigint() }}
+        ) as reactivated_customers,
+        cast(
+            coalesce(aggregated.churned_new_customers, 0)
+            as {{ dbt.type_bigint() }}
+        ) as churned_new_customers,
+        cast(coalesce(aggregated.customers_end, 0) as {{ dbt.type_bigint() }})
+            as customers_end,
+
+        -- mrr
+        cast(coalesce(aggregated.mrr_start, 0) as {{ cs_type_money() }})
+            as mrr_start,
+        cast(
+            coalesce(aggregated.mrr_start_current_rates, 0)
+            as {{ cs_type_money() }}
+        ) as mrr_start_current_rates,
+        cast(coalesce(aggregated.fx_impact, 0) as {{ cs_type_money() }})
+            as fx_impact,
+        cast(coalesce(aggregated.new_mrr, 0) as {{ cs_type_money() }})
+            as new_mrr,
+        cast(coalesce(aggregated.expansion_mrr, 0) as {{ cs_type_money() }})
+            as expansion_mrr,
+        cast(coalesce(aggregated.reactivation_mrr, 0) as {{ cs_type_money() }})
+            as reactivation_mrr,
+        cast(coalesce(aggregated.contraction_mrr, 0) as {{ cs_type_money() }})
+            as contraction_mrr,
+        cast(coalesce(aggregated.churned_mrr, 0) as {{ cs_type_money() }})
+            as churned_mrr,
+        cast(coalesce(aggregated.mrr_end, 0) as {{ cs_type_money() }})
+            as mrr_end
+    from slices
+    left join aggregated
+        on slices.month = aggregated.month
+            and slices.dimension = aggregated.dimension
+            and slices.dimension_value = aggregated.dimension_value
+)
+
+select * from final

@@ -1,0 +1,31 @@
+/* grain: one row per month, dimension (overall, segment, cs_rep), value */
+with
+
+movements as (
+    select * from {{ ref('int_revenue_movements_by_slice') }}
+),
+
+final as (
+    select
+        -- keys
+        cast(month as date) as month,
+        cast(dimension as {{ dbt.type_string() }}) as dimension,
+        cast(dimension_value as {{ dbt.type_string() }}) as dimension_value,
+        cast(is_complete_month as {{ dbt.type_boolean() }}) as is_complete_month,
+
+        -- counts
+        cast(customers_start as {{ dbt.type_bigint() }}) as customers_start,
+        cast(customers_start - churned_customers as {{ dbt.type_bigint() }})
+            as retained_customers,
+
+        -- rates
+        cast(
+            {{ cs_safe_divide(
+                'customers_start - churned_customers', 'customers_start'
+            ) }}
+            as {{ cs_type_double() }}
+        ) as customer_retention_rate
+    from movements
+)
+
+select * from final
