@@ -15,8 +15,8 @@
 
 {% macro duckdb__cs_parse_date(column) -%}
     case
-        when regexp_full_match(trim({{ column }}), '\d{4}-\d{2}-\d{2}')
-            then try_cast(trim({{ column }}) as date)
+        when regexp_full_match({{ cs_trim(column) }}, '\d{4}-\d{2}-\d{2}')
+            then try_cast({{ cs_trim(column) }} as date)
     end
 {%- endmacro %}
 
@@ -33,11 +33,11 @@
         is midnight). The trailing Z is dropped, since the contract says UTC. -#}
     case
         when regexp_full_match(
-            trim({{ column }}),
+            {{ cs_trim(column) }},
             '\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]00(:?00)?)?'
         )
             then try_cast(
-                regexp_replace(trim({{ column }}), '(Z|[+-]00(:?00)?)$', '') as timestamp
+                regexp_replace({{ cs_trim(column) }}, '(Z|[+-]00(:?00)?)$', '') as timestamp
             )
     end
 {%- endmacro %}
@@ -53,8 +53,8 @@
 {% macro duckdb__cs_parse_integer(column) -%}
     {#- DuckDB's cast rounds '3.5' to 4: only whole numbers are integers. -#}
     case
-        when regexp_full_match(trim({{ column }}), '[+-]?\d+')
-            then try_cast(trim({{ column }}) as bigint)
+        when regexp_full_match({{ cs_trim(column) }}, '[+-]?\d+')
+            then try_cast({{ cs_trim(column) }} as bigint)
     end
 {%- endmacro %}
 
@@ -70,8 +70,8 @@
     {#- Plain decimals only ('1200.00', '-5', '.5'): no thousands separators,
         no exponents, no currency signs. -#}
     case
-        when regexp_full_match(trim({{ column }}), '[+-]?(\d+(\.\d*)?|\.\d+)')
-            then try_cast(trim({{ column }}) as {{ cs_type_money() }})
+        when regexp_full_match({{ cs_trim(column) }}, '[+-]?(\d+(\.\d*)?|\.\d+)')
+            then try_cast({{ cs_trim(column) }} as {{ cs_type_money() }})
     end
 {%- endmacro %}
 

@@ -1,23 +1,36 @@
+{#- Text without leading and trailing white space: spaces, tabs, line breaks. -#}
+{% macro cs_trim(column) -%}
+    {{ return(adapter.dispatch('cs_trim', 'cs_kpis')(column)) }}
+{%- endmacro %}
+
+{% macro default__cs_trim(column) -%}
+    trim(replace(replace(replace({{ column }}, chr(9), ' '), chr(10), ' '), chr(13), ' '))
+{%- endmacro %}
+
+{% macro duckdb__cs_trim(column) -%}
+    trim({{ column }}, ' ' || chr(9) || chr(10) || chr(13))
+{%- endmacro %}
+
 {#- Trimmed text, with empty and whitespace-only values as null. -#}
 {% macro cs_text(column) -%}
-    nullif(trim({{ column }}), '')
+    nullif({{ cs_trim(column) }}, '')
 {%- endmacro %}
 
 {#- Trimmed, lower-cased text for closed vocabularies. -#}
 {% macro cs_vocab(column) -%}
-    lower(nullif(trim({{ column }}), ''))
+    lower({{ cs_text(column) }})
 {%- endmacro %}
 
 {#- Upper-cased currency code. -#}
 {% macro cs_currency(column) -%}
-    upper(nullif(trim({{ column }}), ''))
+    upper({{ cs_text(column) }})
 {%- endmacro %}
 
 {#- Boolean from true/false/1/0/yes/no in any case; anything else is null. -#}
 {% macro cs_parse_boolean(column) -%}
     case
-        when lower(trim({{ column }})) in ('true', '1', 'yes') then true
-        when lower(trim({{ column }})) in ('false', '0', 'no') then false
+        when lower({{ cs_trim(column) }}) in ('true', '1', 'yes') then true
+        when lower({{ cs_trim(column) }}) in ('false', '0', 'no') then false
     end
 {%- endmacro %}
 

@@ -45,6 +45,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
             paid_at="2024-01-20 10:00:00", status=" Paid")
     raw.add("support.tickets", ticket_id="T1", customer_id="C1",
             created_at="2024-02-01 10:00:00")
+    # Tabs and line breaks are white space too: a tab-only comment is empty.
+    raw.add("surveys.survey_responses", response_id="R_TAB", customer_id="C1\t",
+            survey_type="nps", score="9", comment="\t \t", responded_at="2024-02-02")
 
     # --- one bad row per reason ----------------------------------------------------
     # null_key: no customer_id.
@@ -210,6 +213,9 @@ def test_clean_rows_are_typed_and_normalised(warehouse):
     assert invoice["paid_at"] == datetime(2024, 1, 20, 10, 0)
     assert invoice["status"] == "paid"
     assert invoice["tax_amount"] == Decimal("228.00")
+
+    response = warehouse.one("select * from stg_surveys__survey_responses")
+    assert (response["customer_id"], response["comment"]) == ("C1", None)
 
     rate = warehouse.one("select * from stg_billing__fx_rates")
     assert (rate["currency"], rate["rate_month"], rate["rate_to_reporting"]) == (
