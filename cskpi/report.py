@@ -17,8 +17,9 @@ import duckdb
 
 from cskpi.loader import DEFAULT_DUCKDB_PATH
 
-PERCENT_HINTS = ("_rate", "_share", "nrr", "grr", "_growth", "_margin")
-MONEY_HINTS = ("mrr", "arr", "arpa", "revenue", "cost", "clv", "value")
+# Fractions shown as percentages: rates, shares, retention ratios, growth.
+PERCENT_SUFFIXES = ("_rate", "_share", "_growth")
+PERCENT_PREFIXES = ("nrr_", "grr_")
 
 
 def format_value(column: str, value: object) -> str:
@@ -30,10 +31,8 @@ def format_value(column: str, value: object) -> str:
         return f"{value:,}"
     if isinstance(value, float | Decimal):
         number = float(value)
-        if any(h in column for h in PERCENT_HINTS):
+        if column.endswith(PERCENT_SUFFIXES) or column.startswith(PERCENT_PREFIXES):
             return f"{number * 100:,.2f} %"
-        if any(h in column for h in MONEY_HINTS):
-            return f"{number:,.2f}"
         return f"{number:,.2f}"
     return str(value)
 
