@@ -107,7 +107,8 @@ def _select_sql(plan: TablePlan) -> tuple[str, list[str]]:
     return f"select {select} from {source}", [str(plan.path)]
 
 
-def load_folder(raw_dir: Path | str, duckdb_path: Path | str, quiet: bool = False) -> dict[str, int]:
+def load_folder(raw_dir: Path | str, duckdb_path: Path | str,
+                quiet: bool = False) -> dict[str, int]:
     """Load every raw table of ``raw_dir`` into ``duckdb_path``; return rows per table."""
     raw_dir = Path(raw_dir)
     say = (lambda *_: None) if quiet else (lambda msg: print(msg, flush=True))
@@ -143,7 +144,8 @@ def load_folder(raw_dir: Path | str, duckdb_path: Path | str, quiet: bool = Fals
                 f'select count(*) from "{table.system}"."{table.name}"'
             ).fetchone()
             counts[table.qualified] = rows
-            say(f"  loaded {table.qualified:<34} {rows:>10,} rows  {time.perf_counter() - t0:6.2f} s")
+            seconds = time.perf_counter() - t0
+            say(f"  loaded {table.qualified:<34} {rows:>10,} rows  {seconds:6.2f} s")
         con.commit()
     except BaseException:
         con.rollback()

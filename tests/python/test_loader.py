@@ -79,7 +79,8 @@ def test_extra_columns_are_ignored_with_a_warning(tmp_path, capsys):
     raw = _folder(tmp_path / "raw")
     path = raw.root / "crm" / "customers.csv"
     lines = path.read_text().splitlines()
-    path.write_text("\n".join([lines[0] + ",utm_source"] + [l + ",ads" for l in lines[1:]]) + "\n")
+    rows = [lines[0] + ",utm_source"] + [line + ",ads" for line in lines[1:]]
+    path.write_text("\n".join(rows) + "\n")
     db = tmp_path / "wh.duckdb"
     load_folder(raw.root, db, quiet=True)
     assert "ignoring extra column(s) 'utm_source'" in capsys.readouterr().err

@@ -7,7 +7,7 @@ months as (
 
 fx_rates as (
     select * from {{ ref('stg_billing__fx_rates') }}
-    where currency != '{{ var("reporting_currency") | upper }}'
+    where currency <> '{{ var("reporting_currency") | upper }}'
 ),
 
 currencies as (

@@ -36,7 +36,7 @@ issued as (
     from invoices
     inner join customers
         on invoices.customer_id = customers.customer_id
-    where invoices.status != 'void'
+    where invoices.status <> 'void'
 ),
 
 -- Converted at the rate of the invoice's own month.

@@ -138,7 +138,7 @@ renewed_by_replacement as (
     from up_for_renewal
     inner join subscriptions as replacements
         on up_for_renewal.customer_id = replacements.customer_id
-            and up_for_renewal.subscription_id != replacements.subscription_id
+            and up_for_renewal.subscription_id <> replacements.subscription_id
             and replacements.started_at >= cast(
                 {{ dbt.dateadd('day', -grace_days, 'up_for_renewal.renewal_date') }}
                 as date

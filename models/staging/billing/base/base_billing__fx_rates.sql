@@ -28,7 +28,8 @@ parsed as (
             when {{ cs_any_missing(['rate_to_reporting', '_loaded_at']) }} then 'missing_value'
         end as key_reason,
         case
-            when {{ cs_any_unparsable(['rate_month'], 'cs_parse_date') }}
+            when
+                {{ cs_any_unparsable(['rate_month'], 'cs_parse_date') }}
                 or {{ cs_any_unparsable(['_loaded_at'], 'cs_parse_timestamp') }}
                 then 'bad_date'
             when {{ cs_any_unparsable(['rate_to_reporting'], 'cs_parse_decimal') }}

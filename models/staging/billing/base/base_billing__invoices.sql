@@ -49,7 +49,8 @@ parsed as (
                 then 'missing_value'
         end as key_reason,
         case
-            when {{ cs_any_unparsable(['due_date'], 'cs_parse_date') }}
+            when
+                {{ cs_any_unparsable(['due_date'], 'cs_parse_date') }}
                 or {{ cs_any_unparsable(['issued_at', 'paid_at', '_loaded_at'],
                     'cs_parse_timestamp') }}
                 then 'bad_date'

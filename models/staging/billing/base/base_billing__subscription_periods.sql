@@ -60,10 +60,12 @@ parsed as (
                 then 'missing_value'
         end as key_reason,
         case
-            when {{ cs_any_unparsable(['period_start', 'period_end'], 'cs_parse_date') }}
+            when
+                {{ cs_any_unparsable(['period_start', 'period_end'], 'cs_parse_date') }}
                 or {{ cs_any_unparsable(['_loaded_at'], 'cs_parse_timestamp') }}
                 then 'bad_date'
-            when {{ cs_any_unparsable(['amount'], 'cs_parse_decimal') }}
+            when
+                {{ cs_any_unparsable(['amount'], 'cs_parse_decimal') }}
                 or {{ cs_any_unparsable(['quantity'], 'cs_parse_integer') }}
                 then 'bad_number'
             when {{ cs_is_bad_boolean('is_trial') }} then 'bad_boolean'

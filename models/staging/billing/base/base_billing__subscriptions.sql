@@ -41,7 +41,8 @@ parsed as (
                 then 'missing_value'
         end as key_reason,
         case
-            when {{ cs_any_unparsable(['started_at', 'ended_at'], 'cs_parse_date') }}
+            when
+                {{ cs_any_unparsable(['started_at', 'ended_at'], 'cs_parse_date') }}
                 or {{ cs_any_unparsable(['_loaded_at'], 'cs_parse_timestamp') }}
                 then 'bad_date'
             when {{ cs_any_unparsable(['contract_term_months'], 'cs_parse_integer') }}

@@ -31,7 +31,8 @@ parsed as (
                 then 'missing_value'
         end as key_reason,
         case
-            when {{ cs_any_unparsable(['hired_at', 'left_at'], 'cs_parse_date') }}
+            when
+                {{ cs_any_unparsable(['hired_at', 'left_at'], 'cs_parse_date') }}
                 or {{ cs_any_unparsable(['_loaded_at'], 'cs_parse_timestamp') }}
                 then 'bad_date'
             when {{ cs_not_in_vocabulary('team', ['customer_success', 'support']) }}

@@ -35,7 +35,8 @@ parsed as (
             when {{ cs_any_missing(['employee_count', '_loaded_at']) }} then 'missing_value'
         end as key_reason,
         case
-            when {{ cs_any_unparsable(['as_of_date'], 'cs_parse_date') }}
+            when
+                {{ cs_any_unparsable(['as_of_date'], 'cs_parse_date') }}
                 or {{ cs_any_unparsable(['_loaded_at'], 'cs_parse_timestamp') }}
                 then 'bad_date'
             when {{ cs_any_unparsable(['employee_count', 'end_customer_count'],

@@ -42,7 +42,8 @@ parsed as (
                 then 'missing_value'
         end as key_reason,
         case
-            when {{ cs_any_unparsable(['cost_month'], 'cs_parse_date') }}
+            when
+                {{ cs_any_unparsable(['cost_month'], 'cs_parse_date') }}
                 or {{ cs_any_unparsable(['_loaded_at'], 'cs_parse_timestamp') }}
                 then 'bad_date'
             when {{ cs_any_unparsable(['amount'], 'cs_parse_decimal') }}

@@ -44,7 +44,8 @@ parsed as (
                 then 'missing_value'
         end as key_reason,
         case
-            when {{ cs_any_unparsable(['usage_date'], 'cs_parse_date') }}
+            when
+                {{ cs_any_unparsable(['usage_date'], 'cs_parse_date') }}
                 or {{ cs_any_unparsable(['_loaded_at'], 'cs_parse_timestamp') }}
                 then 'bad_date'
             when {{ cs_any_unparsable(['active_users', 'sessions', 'key_events'],

@@ -47,10 +47,11 @@ parsed as (
             -- whole numbers only: '9.5' (and '9.0') is not a score
             when {{ cs_any_unparsable(['score'], 'cs_parse_integer') }}
                 then 'bad_number'
-            when (
-                {{ cs_vocab('survey_type') }} = 'nps'
-                and {{ cs_parse_integer('score') }} not between 0 and 10
-            )
+            when
+                (
+                    {{ cs_vocab('survey_type') }} = 'nps'
+                    and {{ cs_parse_integer('score') }} not between 0 and 10
+                )
                 or (
                     {{ cs_vocab('survey_type') }} = 'csat'
                     and {{ cs_parse_integer('score') }} not between 1 and 5
