@@ -10,41 +10,14 @@ tickets as (
 ),
 
 tickets_sliced as (
-    select
-        created_month as month,
-        'overall' as dimension,
-        'all' as dimension_value,
-        is_solved,
-        is_zero_touch,
-        is_first_contact_resolved
-    from tickets
-
-    union all
-
-    select
-        created_month as month,
-        'support_agent' as dimension,
-        support_agent_id as dimension_value,
-        is_solved,
-        is_zero_touch,
-        is_first_contact_resolved
-    from tickets
-
-    union all
-
-    select
-        created_month as month,
-        'channel' as dimension,
-        channel as dimension_value,
-        is_solved,
-        is_zero_touch,
-        is_first_contact_resolved
-    from tickets
+    {{ cs_slice_rows('tickets',
+        {'support_agent': 'support_agent_id', 'channel': 'channel'}) }}
 ),
 
+-- Tickets count in the month they were created.
 ticket_counts as (
     select
-        month,
+        created_month as month,
         dimension,
         dimension_value,
         count(*) as tickets_created,
@@ -54,7 +27,7 @@ ticket_counts as (
             case when is_first_contact_resolved then 1 else 0 end
         ) as first_contact_resolved
     from tickets_sliced
-    group by month, dimension, dimension_value
+    group by created_month, dimension, dimension_value
 ),
 
 -- Overall rows for every month; agent and channel rows where the month has

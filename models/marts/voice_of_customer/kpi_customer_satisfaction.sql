@@ -10,33 +10,8 @@ csat_responses as (
 ),
 
 responses_sliced as (
-    select
-        month,
-        'overall' as dimension,
-        'all' as dimension_value,
-        score,
-        is_satisfied
-    from csat_responses
-
-    union all
-
-    select
-        month,
-        'support_agent' as dimension,
-        support_agent_id as dimension_value,
-        score,
-        is_satisfied
-    from csat_responses
-
-    union all
-
-    select
-        month,
-        'channel' as dimension,
-        channel as dimension_value,
-        score,
-        is_satisfied
-    from csat_responses
+    {{ cs_slice_rows('csat_responses',
+        {'support_agent': 'support_agent_id', 'channel': 'channel'}) }}
 ),
 
 response_counts as (

@@ -1,60 +1,18 @@
 /* grain: one row per month, dimension (overall, segment) and dimension_value */
 with
 
-months as (
-    select * from {{ ref('int_months') }}
-),
-
-customers as (
-    select * from {{ ref('stg_crm__customers') }}
-    where not is_test_account
+-- The month x (overall, every segment) rows this mart reports.
+slices as (
+    select * from {{ ref('int_kpi_slices') }}
+    where dimension in ('overall', 'segment')
 ),
 
 nps_responses as (
     select * from {{ ref('int_nps_responses_deduplicated') }}
 ),
 
-segments as (
-    select distinct segment from customers
-),
-
-slices as (
-    select
-        month,
-        'overall' as dimension,
-        'all' as dimension_value
-    from months
-
-    union all
-
-    select
-        months.month,
-        'segment' as dimension,
-        segments.segment as dimension_value
-    from months
-    cross join segments
-),
-
 responses_sliced as (
-    select
-        month,
-        'overall' as dimension,
-        'all' as dimension_value,
-        customer_id,
-        score,
-        nps_category
-    from nps_responses
-
-    union all
-
-    select
-        month,
-        'segment' as dimension,
-        segment as dimension_value,
-        customer_id,
-        score,
-        nps_category
-    from nps_responses
+    {{ cs_slice_rows('nps_responses', {'segment': 'segment'}) }}
 ),
 
 respondent_counts as (
@@ -103,7 +61,7 @@ counts as (
         slices.month,
         slices.dimension,
         slices.dimension_value,
-        months.is_complete_month,
+        slices.is_complete_month,
         coalesce(respondent_counts.responses, 0) as responses,
         coalesce(respondent_counts.promoters, 0) as promoters,
         coalesce(respondent_counts.passives, 0) as passives,
@@ -113,8 +71,6 @@ counts as (
         coalesce(account_counts.passive_accounts, 0) as passive_accounts,
         coalesce(account_counts.detractor_accounts, 0) as detractor_accounts
     from slices
-    inner join months
-        on slices.month = months.month
     left join respondent_counts
         on slices.month = respondent_counts.month
             and slices.dimension = respondent_counts.dimension
