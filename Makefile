@@ -15,7 +15,8 @@ DEMO_CUSTOMERS ?= 600
 export DBT_PROFILES_DIR := $(CURDIR)
 export DUCKDB_PATH
 
-.PHONY: install build demo-data load dbt-build test lint pytest validate bench clean
+.PHONY: install build demo-data load dbt-build test lint pytest validate bench clean \
+	test-postgres
 
 install: $(VENV)/.installed
 
@@ -56,6 +57,35 @@ test: lint pytest build
 
 bench: install
 	$(PY) -m cskpi.bench
+
+# The same pipeline on PostgreSQL (local or not): load RAW_DIR with COPY and run
+# `dbt build --target postgres` (models and data tests). Needs CS_KPIS_PG_USER,
+# CS_KPIS_PG_PASSWORD and CS_KPIS_PG_DATABASE (CS_KPIS_PG_HOST/PORT/SCHEMA optional).
+# dbt-postgres lives in its own virtualenv, outside requirements.lock.
+PG_VENV ?= .venv-postgres
+PG_WORK ?= data/postgres
+PG_PACKAGES ?= dbt-postgres==1.11.0 psycopg2-binary==2.9.13
+
+$(PG_VENV)/.installed: requirements.lock pyproject.toml
+	@echo "==> installing pinned dependencies and $(PG_PACKAGES) into $(PG_VENV)"
+	$(PYTHON) -m venv $(PG_VENV)
+	$(PG_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock \
+		$(PG_PACKAGES) 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+	$(PG_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+test-postgres: $(PG_VENV)/.installed
+	@test -n "$$CS_KPIS_PG_USER" && test -n "$$CS_KPIS_PG_PASSWORD" \
+		&& test -n "$$CS_KPIS_PG_DATABASE" || { echo "error: set CS_KPIS_PG_USER," \
+		"CS_KPIS_PG_PASSWORD and CS_KPIS_PG_DATABASE" >&2; exit 2; }
+	@if ! ls "$(RAW_DIR)"/*/*.csv >/dev/null 2>&1; then \
+		$(PG_VENV)/bin/python -m cskpi.demo_data --out "$(RAW_DIR)" \
+			--customers $(DEMO_CUSTOMERS); fi
+	$(PG_VENV)/bin/python -m cskpi.loader_postgres "$(RAW_DIR)"
+	mkdir -p "$(PG_WORK)" && cp profiles.example.yml "$(PG_WORK)/profiles.yml"
+	$(PG_VENV)/bin/dbt build --target postgres --profiles-dir "$(PG_WORK)" \
+		--target-path "$(PG_WORK)/target" --log-path "$(PG_WORK)/logs" \
+		--vars '{as_of_date: $(AS_OF)}'
 
 clean:
 	rm -rf target logs data/warehouse data/demo

@@ -48,6 +48,24 @@
     )
 {%- endmacro %}
 
+{#- Postgres: the same pattern with `~` and its \uXXXX escapes. -#}
+{% macro postgres__cs_contains_whole_word(text, keyword) -%}
+    {%- set word_chars = '0-9a-z_\\u00c0-\\u024f\\u0370-\\u03ff\\u0400-\\u04ff' -%}
+    (
+        lower({{ text }})
+        ~ (
+            '(^|[^{{ word_chars }}])'
+            || regexp_replace(
+                regexp_replace(
+                    lower(trim({{ keyword }})), '([.^$*+?()\[\]{}|\\])', '\\\1', 'g'
+                ),
+                '\s+', '\\s+', 'g'
+            )
+            || '($|[^{{ word_chars }}])'
+        )
+    )
+{%- endmacro %}
+
 {#- The text with e-mail addresses replaced by '[email]', so free-text comments
     shown in a mart carry no contact details. -#}
 {% macro cs_mask_emails(text) -%}
@@ -60,6 +78,10 @@
 
 {% macro duckdb__cs_mask_emails(text) -%}
     regexp_replace({{ text }}, '[^\s@<>(),;]+@[^\s@<>(),;]+', '[email]', 'g')
+{%- endmacro %}
+
+{% macro postgres__cs_mask_emails(text) -%}
+    regexp_replace({{ text }}, '[^[:space:]@<>(),;]+@[^[:space:]@<>(),;]+', '[email]', 'g')
 {%- endmacro %}
 
 {#- True when the text is empty or only whitespace, tabs and line breaks

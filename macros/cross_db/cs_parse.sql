@@ -20,6 +20,37 @@
     end
 {%- endmacro %}
 
+{#- Postgres has no try_cast and its cast errors on bad text: a regular expression
+    admits only the shape, then integer arithmetic checks the calendar, so the cast
+    only ever sees valid text. `[0-9]`, not `\d`, which may match other scripts'
+    digits. Year 0 (which Postgres has no date for) is not a date. -#}
+{% macro postgres__cs_parse_date(column) -%}
+    case
+        when trim({{ column }}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+            then case
+                when {{ cs_pg_is_calendar_date('trim(' ~ column ~ ')') }}
+                    then cast(trim({{ column }}) as date)
+            end
+    end
+{%- endmacro %}
+
+{#- Postgres helper: true when `text`, known to start with YYYY-MM-DD in digits, names
+    a day of the proleptic Gregorian calendar. -#}
+{% macro cs_pg_is_calendar_date(text) -%}
+    {%- set year = 'cast(substr(' ~ text ~ ', 1, 4) as integer)' -%}
+    {%- set month = 'cast(substr(' ~ text ~ ', 6, 2) as integer)' -%}
+    {%- set day = 'cast(substr(' ~ text ~ ', 9, 2) as integer)' -%}
+    ({{ year }} >= 1
+        and {{ month }} between 1 and 12
+        and {{ day }} between 1 and case
+            when {{ month }} = 2 and ({{ year }} % 4 = 0 and {{ year }} % 100 <> 0
+                or {{ year }} % 400 = 0) then 29
+            when {{ month }} = 2 then 28
+            when {{ month }} in (4, 6, 9, 11) then 30
+            else 31
+        end)
+{%- endmacro %}
+
 {% macro cs_parse_timestamp(column) -%}
     {{ return(adapter.dispatch('cs_parse_timestamp', 'cs_kpis')(column)) }}
 {%- endmacro %}
@@ -42,6 +73,27 @@
     end
 {%- endmacro %}
 
+{#- As on DuckDB: hours 00-23 (24:00:00 is the next midnight), minutes and seconds
+    00-59, fractions cut to microseconds. -#}
+{% macro postgres__cs_parse_timestamp(column) -%}
+    {%- set text = "regexp_replace(trim(" ~ column ~ "), '(Z|[+-]00(:?00)?)$', '')" -%}
+    {%- set time = 'substr(' ~ text ~ ', 12)' -%}
+    case
+        when trim({{ column }})
+            ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?(Z|[+-]00(:?00)?)?$'
+            then case
+                when {{ cs_pg_is_calendar_date(text) }}
+                    and (
+                        {{ time }} = ''
+                        or {{ time }} ~ '^(([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?|24:00(:00(\.0+)?)?)$'
+                    )
+                    then cast(
+                        regexp_replace({{ text }}, '(\.[0-9]{6})[0-9]+$', '\1') as timestamp
+                    )
+            end
+    end
+{%- endmacro %}
+
 {% macro cs_parse_integer(column) -%}
     {{ return(adapter.dispatch('cs_parse_integer', 'cs_kpis')(column)) }}
 {%- endmacro %}
@@ -55,6 +107,18 @@
     case
         when regexp_full_match({{ cs_trim(column) }}, '[+-]?\d+')
             then try_cast({{ cs_trim(column) }} as bigint)
+    end
+{%- endmacro %}
+
+{% macro postgres__cs_parse_integer(column) -%}
+    {#- Whole numbers only, and null (not an error) beyond bigint's range. -#}
+    case
+        when trim({{ column }}) ~ '^[+-]?[0-9]+$'
+            then case
+                when cast(trim({{ column }}) as numeric)
+                    between -9223372036854775808 and 9223372036854775807
+                    then cast(trim({{ column }}) as bigint)
+            end
     end
 {%- endmacro %}
 
@@ -73,6 +137,18 @@
         when regexp_full_match({{ cs_trim(column) }}, '[+-]?(\d+(\.\d*)?|\.\d+)')
             then try_cast({{ cs_trim(column) }} as {{ cs_type_money() }})
     end
+{%- endmacro %}
+
+{% macro postgres__cs_parse_decimal(column) -%}
+    {#- As on DuckDB, and null (not an error) beyond 32 digits before the point.
+        The outer cast keeps the type's precision and scale, which `case` drops. -#}
+    cast(case
+        when trim({{ column }}) ~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$'
+            then case
+                when abs(round(cast(trim({{ column }}) as numeric), 6)) < 1e32
+                    then trim({{ column }})
+            end
+    end as {{ cs_type_money() }})
 {%- endmacro %}
 
 {#- The one numeric type for money and rates: exact decimals, 6 places. -#}

@@ -28,3 +28,17 @@
         {%- endfor %}
     )) as {{ dbt.type_string() }})
 {%- endmacro %}
+
+{#- Postgres: built from to_json() of each value, in DuckDB's compact form
+    ('{"a":"x","b":null}'), so the two engines give the same text. -#}
+{% macro postgres__cs_row_to_text(columns, relation_alias=none) -%}
+    {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
+    (
+        '{'
+        {%- for column in columns %}
+        || '{{ "," if not loop.first }}"{{ column }}":'
+        || coalesce(cast(to_json({{ prefix }}"{{ column }}") as text), 'null')
+        {%- endfor %}
+        || '}'
+    )
+{%- endmacro %}
