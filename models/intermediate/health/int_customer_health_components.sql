@@ -407,17 +407,17 @@ final as (
         cast(mrr as {{ cs_type_money() }}) as mrr,
 
         -- components (0-100, null when the component cannot be measured)
-        cast(usage_score as {{ cs_type_money() }}) as usage_score,
-        cast(support_score as {{ cs_type_money() }}) as support_score,
-        cast(sentiment_score as {{ cs_type_money() }}) as sentiment_score,
-        cast(billing_score as {{ cs_type_money() }}) as billing_score,
-        cast(growth_score as {{ cs_type_money() }}) as growth_score,
+        cast(usage_score as {{ cs_type_double() }}) as usage_score,
+        cast(support_score as {{ cs_type_double() }}) as support_score,
+        cast(sentiment_score as {{ cs_type_double() }}) as sentiment_score,
+        cast(billing_score as {{ cs_type_double() }}) as billing_score,
+        cast(growth_score as {{ cs_type_double() }}) as growth_score,
 
         -- usage inputs
         cast(seats as {{ dbt.type_bigint() }}) as seats,
         cast(days_in_window as {{ dbt.type_bigint() }}) as usage_days,
-        cast(avg_active_users as {{ cs_type_money() }}) as avg_active_users,
-        cast(seat_utilization as {{ cs_type_money() }}) as seat_utilization,
+        cast(avg_active_users as {{ cs_type_double() }}) as avg_active_users,
+        cast(seat_utilization as {{ cs_type_double() }}) as seat_utilization,
         has_usage_history,
 
         -- support inputs
@@ -433,7 +433,7 @@ final as (
         latest_nps_date,
         cast(csat_responses_90d as {{ dbt.type_bigint() }})
             as csat_responses_90d,
-        cast(csat_mean_90d as {{ cs_type_money() }}) as csat_mean_90d,
+        cast(csat_mean_90d as {{ cs_type_double() }}) as csat_mean_90d,
 
         -- billing inputs
         cast(overdue_invoices as {{ dbt.type_bigint() }}) as overdue_invoices,
@@ -444,7 +444,7 @@ final as (
         employees_now_date,
         cast(employees_12m_ago as {{ dbt.type_bigint() }}) as employees_12m_ago,
         employees_12m_ago_date,
-        cast(employee_growth as {{ cs_type_money() }}) as employee_growth
+        cast(employee_growth as {{ cs_type_double() }}) as employee_growth
     from scores
 )
 

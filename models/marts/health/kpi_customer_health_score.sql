@@ -122,28 +122,28 @@ final as (
         cast(mrr as {{ cs_type_money() }}) as mrr,
 
         -- score
-        cast(health_score as {{ cs_type_money() }}) as health_score,
+        cast(health_score as {{ cs_type_double() }}) as health_score,
         cast(health_band as {{ dbt.type_string() }}) as health_band,
         cast(
-            health_score - previous_health_score as {{ cs_type_money() }}
+            health_score - previous_health_score as {{ cs_type_double() }}
         ) as health_score_change,
         cast(
             {{ cs_safe_divide('weight_present', 'weight_total') }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as weight_share_present,
 
         -- components
-        cast(usage_score as {{ cs_type_money() }}) as usage_score,
-        cast(support_score as {{ cs_type_money() }}) as support_score,
-        cast(sentiment_score as {{ cs_type_money() }}) as sentiment_score,
-        cast(billing_score as {{ cs_type_money() }}) as billing_score,
-        cast(growth_score as {{ cs_type_money() }}) as growth_score,
+        cast(usage_score as {{ cs_type_double() }}) as usage_score,
+        cast(support_score as {{ cs_type_double() }}) as support_score,
+        cast(sentiment_score as {{ cs_type_double() }}) as sentiment_score,
+        cast(billing_score as {{ cs_type_double() }}) as billing_score,
+        cast(growth_score as {{ cs_type_double() }}) as growth_score,
 
         -- usage inputs
         cast(seats as {{ dbt.type_bigint() }}) as seats,
         cast(usage_days as {{ dbt.type_bigint() }}) as usage_days,
-        cast(avg_active_users as {{ cs_type_money() }}) as avg_active_users,
-        cast(seat_utilization as {{ cs_type_money() }}) as seat_utilization,
+        cast(avg_active_users as {{ cs_type_double() }}) as avg_active_users,
+        cast(seat_utilization as {{ cs_type_double() }}) as seat_utilization,
         cast(has_usage_history as {{ dbt.type_boolean() }})
             as has_usage_history,
 
@@ -160,7 +160,7 @@ final as (
         cast(latest_nps_date as date) as latest_nps_date,
         cast(csat_responses_90d as {{ dbt.type_bigint() }})
             as csat_responses_90d,
-        cast(csat_mean_90d as {{ cs_type_money() }}) as csat_mean_90d,
+        cast(csat_mean_90d as {{ cs_type_double() }}) as csat_mean_90d,
 
         -- billing inputs
         cast(overdue_invoices as {{ dbt.type_bigint() }}) as overdue_invoices,
@@ -172,7 +172,7 @@ final as (
         cast(employees_now_date as date) as employees_now_date,
         cast(employees_12m_ago as {{ dbt.type_bigint() }}) as employees_12m_ago,
         cast(employees_12m_ago_date as date) as employees_12m_ago_date,
-        cast(employee_growth as {{ cs_type_money() }}) as employee_growth
+        cast(employee_growth as {{ cs_type_double() }}) as employee_growth
     from with_previous
 )
 

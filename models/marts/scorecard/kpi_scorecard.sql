@@ -99,86 +99,86 @@ final as (
         cast(mrr.arr_end as {{ cs_type_money() }}) as arr_end,
         cast(mrr.paying_customers_end as {{ dbt.type_bigint() }})
             as paying_customers_end,
-        cast(mrr.arpa as {{ cs_type_money() }}) as arpa,
+        cast(mrr.arpa as {{ cs_type_double() }}) as arpa,
         cast(mrr.new_mrr as {{ cs_type_money() }}) as new_mrr,
         cast(mrr.churned_mrr as {{ cs_type_money() }}) as churned_mrr,
 
         -- customers (kpi_customer_churn_rate, kpi_customer_retention_rate)
-        cast(customer_churn.customer_churn_rate as {{ cs_type_money() }})
+        cast(customer_churn.customer_churn_rate as {{ cs_type_double() }})
             as customer_churn_rate,
         cast(
-            customer_churn.customer_churn_rate_incl_new as {{ cs_type_money() }}
+            customer_churn.customer_churn_rate_incl_new as {{ cs_type_double() }}
         ) as customer_churn_rate_incl_new,
         cast(
-            customer_retention.customer_retention_rate as {{ cs_type_money() }}
+            customer_retention.customer_retention_rate as {{ cs_type_double() }}
         ) as customer_retention_rate,
 
         -- revenue churn, expansion and retention
-        cast(revenue_churn.gross_mrr_churn_rate as {{ cs_type_money() }})
+        cast(revenue_churn.gross_mrr_churn_rate as {{ cs_type_double() }})
             as gross_mrr_churn_rate,
-        cast(revenue_churn.net_mrr_churn_rate as {{ cs_type_money() }})
+        cast(revenue_churn.net_mrr_churn_rate as {{ cs_type_double() }})
             as net_mrr_churn_rate,
         cast(expansion.expansion_mrr as {{ cs_type_money() }})
             as expansion_mrr,
-        cast(expansion.expansion_mrr_rate as {{ cs_type_money() }})
+        cast(expansion.expansion_mrr_rate as {{ cs_type_double() }})
             as expansion_mrr_rate,
         cast(expansion.expansion_revenue as {{ cs_type_money() }})
             as expansion_revenue,
-        cast(net_revenue_retention.nrr_monthly as {{ cs_type_money() }})
+        cast(net_revenue_retention.nrr_monthly as {{ cs_type_double() }})
             as nrr_monthly,
-        cast(net_revenue_retention.grr_monthly as {{ cs_type_money() }})
+        cast(net_revenue_retention.grr_monthly as {{ cs_type_double() }})
             as grr_monthly,
-        cast(net_revenue_retention.nrr_12m as {{ cs_type_money() }})
+        cast(net_revenue_retention.nrr_12m as {{ cs_type_double() }})
             as nrr_12m,
-        cast(net_revenue_retention.grr_12m as {{ cs_type_money() }})
+        cast(net_revenue_retention.grr_12m as {{ cs_type_double() }})
             as grr_12m,
 
         -- lifetime value and cost
-        cast(lifetime_value.clv_revenue as {{ cs_type_money() }})
+        cast(lifetime_value.clv_revenue as {{ cs_type_double() }})
             as clv_revenue,
-        cast(lifetime_value.clv_margin as {{ cs_type_money() }}) as clv_margin,
-        cast(lifetime_value.clv_purchase_based as {{ cs_type_money() }})
+        cast(lifetime_value.clv_margin as {{ cs_type_double() }}) as clv_margin,
+        cast(lifetime_value.clv_purchase_based as {{ cs_type_double() }})
             as clv_purchase_based,
         cast(
-            retention_cost.customer_retention_cost as {{ cs_type_money() }}
+            retention_cost.customer_retention_cost as {{ cs_type_double() }}
         ) as customer_retention_cost,
         cast(
-            retention_cost.customer_retention_cost_12m as {{ cs_type_money() }}
+            retention_cost.customer_retention_cost_12m as {{ cs_type_double() }}
         ) as customer_retention_cost_12m,
 
         -- renewals
-        cast(renewals.renewal_rate as {{ cs_type_money() }}) as renewal_rate,
-        cast(renewals.renewal_mrr_rate as {{ cs_type_money() }})
+        cast(renewals.renewal_rate as {{ cs_type_double() }}) as renewal_rate,
+        cast(renewals.renewal_mrr_rate as {{ cs_type_double() }})
             as renewal_mrr_rate,
 
         -- voice of the customer and support
         cast(nps.responses as {{ dbt.type_bigint() }}) as nps_responses,
-        cast(nps.nps as {{ cs_type_money() }}) as nps,
-        cast(nps.account_nps as {{ cs_type_money() }}) as account_nps,
+        cast(nps.nps as {{ cs_type_double() }}) as nps,
+        cast(nps.account_nps as {{ cs_type_double() }}) as account_nps,
         cast(csat.responses as {{ dbt.type_bigint() }}) as csat_responses,
-        cast(csat.csat_rate as {{ cs_type_money() }}) as csat_rate,
-        cast(csat.avg_score as {{ cs_type_money() }}) as csat_avg_score,
+        cast(csat.csat_rate as {{ cs_type_double() }}) as csat_rate,
+        cast(csat.avg_score as {{ cs_type_double() }}) as csat_avg_score,
         cast(fcr.tickets_created as {{ dbt.type_bigint() }}) as tickets_created,
-        cast(fcr.fcr_rate as {{ cs_type_money() }}) as fcr_rate,
+        cast(fcr.fcr_rate as {{ cs_type_double() }}) as fcr_rate,
         cast(feedback.comments as {{ dbt.type_bigint() }}) as feedback_comments,
-        cast(feedback.net_sentiment as {{ cs_type_money() }}) as net_sentiment,
+        cast(feedback.net_sentiment as {{ cs_type_double() }}) as net_sentiment,
 
         -- customer health
         cast(coalesce(health.customers_scored, 0) as {{ dbt.type_bigint() }})
             as customers_scored,
-        cast(health.avg_health_score as {{ cs_type_money() }})
+        cast(health.avg_health_score as {{ cs_type_double() }})
             as avg_health_score,
         cast(
             {{ cs_safe_divide('health.green_customers', 'health.customers_scored') }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as green_health_share,
         cast(
             {{ cs_safe_divide('health.yellow_customers', 'health.customers_scored') }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as yellow_health_share,
         cast(
             {{ cs_safe_divide('health.red_customers', 'health.customers_scored') }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as red_health_share
     from months
     left join mrr

@@ -92,11 +92,11 @@ final as (
                 'tickets_solved' if cs_flag_var('fcr_include_zero_touch')
                 else 'tickets_solved - zero_touch_tickets'
             ) }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as fcr_rate,
         cast(
             {{ cs_safe_divide('first_contact_resolved', 'tickets_created') }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as fcr_rate_of_created
     from counts
 )

@@ -107,14 +107,14 @@ final as (
         cast(month_comments as {{ dbt.type_bigint() }}) as month_comments,
         cast(
             {{ cs_safe_divide('comments', 'month_comments') }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as theme_share,
         cast(positive_comments as {{ dbt.type_bigint() }}) as positive_comments,
         cast(neutral_comments as {{ dbt.type_bigint() }}) as neutral_comments,
         cast(negative_comments as {{ dbt.type_bigint() }}) as negative_comments,
         cast(
             {{ cs_safe_divide('positive_comments - negative_comments', 'comments') }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as net_sentiment
     from counts
 )

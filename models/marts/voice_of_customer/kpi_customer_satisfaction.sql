@@ -77,11 +77,11 @@ final as (
             as satisfied_responses,
         cast(
             {{ cs_safe_divide('satisfied_responses', 'responses') }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as csat_rate,
         cast(
             {{ cs_safe_divide('score_total', 'responses') }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as avg_score
     from counts
 )

@@ -96,7 +96,7 @@ final as (
         cast(detractors as {{ dbt.type_bigint() }}) as detractors,
         cast(
             100 * {{ cs_safe_divide('promoters - detractors', 'responses') }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as nps,
 
         -- account level
@@ -110,7 +110,7 @@ final as (
             100 * {{ cs_safe_divide(
                 'promoter_accounts - detractor_accounts', 'accounts_responding'
             ) }}
-            as {{ cs_type_money() }}
+            as {{ cs_type_double() }}
         ) as account_nps
     from counts
 )
