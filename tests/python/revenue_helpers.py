@@ -7,9 +7,6 @@ helpers only write raw rows and read rows back.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from harness import RawFolder, Warehouse, build
@@ -34,27 +31,10 @@ SEGMENT_RAW = {"smb": "smb", "mid_market": "Mid-Market", "enterprise": "ENTERPRI
                "unknown": "other"}
 
 
-@contextmanager
-def _cautious_test_selection() -> Iterator[None]:
-    """Run only the data tests whose parents are all selected: with the default
-    (eager) selection, a relationships test of an unselected staging model that
-    points at stg_crm__customers would run against a table never built."""
-    previous = os.environ.get("DBT_INDIRECT_SELECTION")
-    os.environ["DBT_INDIRECT_SELECTION"] = "cautious"
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["DBT_INDIRECT_SELECTION"]
-        else:
-            os.environ["DBT_INDIRECT_SELECTION"] = previous
-
-
 def build_revenue(raw: RawFolder, workdir: Path, as_of: str,
                   dbt_vars: dict[str, object] | None = None) -> Warehouse:
     """Load the folder and `dbt build` the revenue marts (their data tests included)."""
-    with _cautious_test_selection():
-        return build(raw, workdir, as_of=as_of, select=REVENUE_SELECT, dbt_vars=dbt_vars)
+    return build(raw, workdir, as_of=as_of, select=REVENUE_SELECT, dbt_vars=dbt_vars)
 
 
 class Billing:
