@@ -40,9 +40,17 @@ def dbt(args: list[str], duckdb_path: Path) -> int:
     return subprocess.call([executable, *args], cwd=PROJECT_DIR, env=env)
 
 
+def as_of_date(text: str) -> str:
+    """argparse type: an ISO date, refused with a clear message otherwise."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date: use YYYY-MM-DD, e.g. AS_OF=2026-10-31") from None
+
+
 def run(raw_dir: Path, as_of: str, duckdb_path: Path, demo_customers: int,
         validate: bool = True, report: bool = True) -> int:
-    date.fromisoformat(as_of)  # fail early on a malformed date
     total = time.perf_counter()
     if raw_dir.resolve() == DEMO_DIR.resolve() and not any(raw_dir.glob("*/*.csv")):
         from cskpi import demo_data
@@ -87,7 +95,8 @@ def run(raw_dir: Path, as_of: str, duckdb_path: Path, demo_customers: int,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw-dir", type=Path, default=DEMO_DIR)
-    parser.add_argument("--as-of", required=True, help="as-of date, YYYY-MM-DD")
+    parser.add_argument("--as-of", required=True, type=as_of_date,
+                        help="as-of date, YYYY-MM-DD")
     parser.add_argument("--duckdb-path", type=Path,
                         default=Path(os.environ.get("DUCKDB_PATH", DEFAULT_DUCKDB_PATH)))
     parser.add_argument("--demo-customers", type=int, default=600)
