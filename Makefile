@@ -51,9 +51,10 @@ pytest: install
 validate: install
 	$(PY) -m cskpi.validate --duckdb-path "$(DUCKDB_PATH)"
 
-# lint, pytest (unit, harness, GX-gate and conventions tests), then the demo build:
-# dbt build (with its unit and data tests) and the GX suites on the demo data.
-test: lint pytest build
+# lint, then the demo build (dbt build with its unit and data tests, and the GX suites
+# on the demo data), then pytest (formula, harness, GX-gate and conventions tests), so
+# the run ends with pytest's summary.
+test: lint build pytest
 
 bench: install
 	$(PY) -m cskpi.bench
