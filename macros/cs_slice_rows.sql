@@ -23,3 +23,26 @@
     from {{ relation }}
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+    The (month, dimension, dimension_value) rows of a mart whose non-overall
+    slices exist only where the month has data: an overall row for every month
+    of `months`, plus every non-overall slice found in `counts` (the mart's
+    counts per slice, from cs_slice_rows).
+-#}
+{% macro cs_observed_slices(months, counts) -%}
+    select
+        month,
+        'overall' as dimension,
+        'all' as dimension_value
+    from {{ months }}
+
+    union all
+
+    select
+        month,
+        dimension,
+        dimension_value
+    from {{ counts }}
+    where dimension <> 'overall'
+{%- endmacro %}

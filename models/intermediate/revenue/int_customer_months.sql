@@ -119,34 +119,39 @@ billing_currencies as (
     group by latest_period_starts.customer_id, latest_period_starts.month
 ),
 
-owners_at_month_start as (
+-- The CSM owning the customer on the first day of M and on its snapshot date:
+-- one join to every range overlapping [month, snapshot_date].
+owners as (
     select
         customer_spine.customer_id,
         customer_spine.month,
-        max(owner_ranges.rep_id) as rep_id
-    from customer_spine
-    inner join owner_ranges
-        on customer_spine.customer_id = owner_ranges.customer_id
-            and customer_spine.month >= owner_ranges.valid_from_date
-            and (
-                owner_ranges.valid_to_date is null
-                or customer_spine.month < owner_ranges.valid_to_date
-            )
-    group by customer_spine.customer_id, customer_spine.month
-),
-
-owners_at_month_end as (
-    select
-        customer_spine.customer_id,
-        customer_spine.month,
-        max(owner_ranges.rep_id) as rep_id
+        max(
+            case
+                when customer_spine.month >= owner_ranges.valid_from_date
+                    and (
+                        owner_ranges.valid_to_date is null
+                        or customer_spine.month < owner_ranges.valid_to_date
+                    )
+                    then owner_ranges.rep_id
+            end
+        ) as rep_id_start,
+        max(
+            case
+                when customer_spine.snapshot_date >= owner_ranges.valid_from_date
+                    and (
+                        owner_ranges.valid_to_date is null
+                        or customer_spine.snapshot_date < owner_ranges.valid_to_date
+                    )
+                    then owner_ranges.rep_id
+            end
+        ) as rep_id_end
     from customer_spine
     inner join owner_ranges
         on customer_spine.customer_id = owner_ranges.customer_id
             and customer_spine.snapshot_date >= owner_ranges.valid_from_date
             and (
                 owner_ranges.valid_to_date is null
-                or customer_spine.snapshot_date < owner_ranges.valid_to_date
+                or customer_spine.month < owner_ranges.valid_to_date
             )
     group by customer_spine.customer_id, customer_spine.month
 ),
@@ -161,8 +166,8 @@ joined as (
         customer_spine.first_paid_date,
         customer_spine.first_paid_month,
         customers.segment,
-        owners_at_month_start.rep_id as cs_rep_id_start,
-        owners_at_month_end.rep_id as cs_rep_id_end,
+        owners.rep_id_start as cs_rep_id_start,
+        owners.rep_id_end as cs_rep_id_end,
         billing_currencies.currency,
         case
             when mrr_at_snapshot.customer_id is null then 0
@@ -188,12 +193,9 @@ joined as (
     left join billing_currencies
         on customer_spine.customer_id = billing_currencies.customer_id
             and customer_spine.month = billing_currencies.month
-    left join owners_at_month_start
-        on customer_spine.customer_id = owners_at_month_start.customer_id
-            and customer_spine.month = owners_at_month_start.month
-    left join owners_at_month_end
-        on customer_spine.customer_id = owners_at_month_end.customer_id
-            and customer_spine.month = owners_at_month_end.month
+    left join owners
+        on customer_spine.customer_id = owners.customer_id
+            and customer_spine.month = owners.month
 ),
 
 -- mrr_start: C of M-1 at M-1's rates. The spine has no gaps, so the

@@ -33,20 +33,7 @@ ticket_counts as (
 -- Overall rows for every month; agent and channel rows where the month has
 -- tickets.
 slices as (
-    select
-        month,
-        'overall' as dimension,
-        'all' as dimension_value
-    from months
-
-    union all
-
-    select
-        month,
-        dimension,
-        dimension_value
-    from ticket_counts
-    where dimension <> 'overall'
+    {{ cs_observed_slices('months', 'ticket_counts') }}
 ),
 
 counts as (

@@ -29,20 +29,7 @@ response_counts as (
 -- Overall rows for every month; agent and channel rows where the month has
 -- answers.
 slices as (
-    select
-        month,
-        'overall' as dimension,
-        'all' as dimension_value
-    from months
-
-    union all
-
-    select
-        month,
-        dimension,
-        dimension_value
-    from response_counts
-    where dimension <> 'overall'
+    {{ cs_observed_slices('months', 'response_counts') }}
 ),
 
 counts as (
