@@ -23,6 +23,8 @@ import pytest
 from harness import RawFolder, Warehouse
 from revenue_helpers import Billing, build_revenue
 
+pytestmark = pytest.mark.slow  # a dbt build of the playbook seed (`make test-fast` skips it)
+
 SEED = Path(__file__).resolve().parents[1] / "fixtures/mrr-playbook/subscription_periods.csv"
 AS_OF = "2020-03-31"
 
