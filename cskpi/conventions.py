@@ -2,30 +2,15 @@
 
     python -m cskpi.conventions target/manifest.json [--catalog target/catalog.json]
 
-dbt-score (pinned in requirements.txt, configured in pyproject.toml `[tool.dbt-score]`)
-lints dbt's manifest. Its own `has_description` and `columns_have_description` rules
-check that every model and column is documented; the rules below add what it lacks:
-
-- `grain_comment`: every model opens with `/* grain: one row per ... */`;
-- `name_fits_folder`: `models/staging/<system>/stg_<system>__<entity>`,
-  `models/staging/<system>/base/base_<system>__<entity>`, `models/intermediate/**/int_*`,
-  `models/marts/**/kpi_*`, `dim_*` or `fct_*`;
-- `reads_allowed_parents`: intermediate models and marts read no source; a staging model
-  reads only its own system's sources and staging models; the audit models
-  (`models/staging/audit/`) read models, never a source;
-- `has_primary_key_test`: `unique` on a column, or `cs_unique_combination`, over columns
-  with a not_null test or constraint. Models with one row per raw row have no key by
-  design (raw rows may repeat, which is what they detect): `base_` models and the
-  audit models;
-- `kpi_mart_has_enforced_contract`: every `kpi_` mart;
-- `columns_match_catalog`: with a catalog (`dbt docs generate`, path in
-  $CS_KPIS_DBT_CATALOG), every built column is documented and no documented column is
-  missing from the relation. Without one the rule passes.
-
-Every rule decides on a model's path, name and metadata, never on a list of models, so
-models added later are held to the same rules. `lint` runs dbt-score and returns one
-line per violation; `main` is what `make lint` calls (exit 1 on any violation or on a
-rule that failed to run).
+dbt-score (configured in pyproject.toml `[tool.dbt-score]`) lints dbt's manifest; its
+`has_description` and `columns_have_description` rules check that every model and column
+is documented. The rules below add what it lacks; each decides on a model's path, name
+and metadata, never on a list of models, so models added later are held to them.
+`base_` models and the audit models (`models/staging/audit/`) hold one row per raw row
+and so have no key. `columns_match_catalog` needs built relations: it compares with the
+catalog of `dbt docs generate` when $CS_KPIS_DBT_CATALOG names one, else it passes.
+`lint` returns one line per violation; `main` (what `make lint` calls) exits 1 on any
+violation or on a rule that failed to run (which dbt-score alone would score as a pass).
 """
 
 
@@ -191,41 +176,33 @@ def columns_match_catalog(model: Model) -> RuleViolation | None:
 def lint(manifest: Path, catalog: Path | None = None) -> list[str]:
     """dbt-score on `manifest` with the project's configuration: one line per violation
     (`<resource> <name>: <rule>: <message>`), or per rule that raised."""
-    from dbt_score.cli import cli
+    from dbt_score.config import Config
+    from dbt_score.lint import lint_dbt_project
 
-    previous_cwd, previous_catalog = Path.cwd(), os.environ.get(CATALOG_ENV)
-    out = io.StringIO()
+    manifest, cwd = Path(manifest).resolve(), Path.cwd()
+    previous_catalog = os.environ.pop(CATALOG_ENV, None)
+    if catalog is not None:
+        os.environ[CATALOG_ENV] = str(Path(catalog).resolve())
     try:
         os.chdir(PROJECT_DIR)  # dbt-score reads [tool.dbt-score] from ./pyproject.toml
-        os.environ.pop(CATALOG_ENV, None)
-        if catalog is not None:
-            os.environ[CATALOG_ENV] = str(Path(previous_cwd, catalog))
-        with contextlib.redirect_stdout(out):
-            try:
-                cli.main(["lint", "--format", "json", "--manifest",
-                          str(Path(previous_cwd, manifest))], standalone_mode=False)
-            except SystemExit:
-                pass  # the exit code is dbt-score's verdict; the JSON says why
+        config = Config()
+        config.load()
+        with contextlib.redirect_stdout(io.StringIO()):  # its report; we print ours
+            evaluation = lint_dbt_project(manifest_path=manifest, config=config,
+                                          format="json")
     finally:
-        os.chdir(previous_cwd)
+        os.chdir(cwd)
         os.environ.pop(CATALOG_ENV, None)
         if previous_catalog is not None:
             os.environ[CATALOG_ENV] = previous_catalog
-    text = out.getvalue()
-    document = json.loads(text[text.index("{"):])
-    raw = json.loads(Path(previous_cwd, manifest).read_text())
-    names = {uid: node.get("name") for kind in ("nodes", "sources", "macros")
-             for uid, node in raw.get(kind, {}).items()}
-    violations = []
-    for uid, item in sorted(document["evaluables"].items(),
-                            key=lambda kv: (kv[1]["type"], names.get(kv[0]) or kv[0])):
-        for rule_name, result in item["results"].items():
-            if result["result"] != "OK":
-                failed = " (the rule failed to run)" if result["result"] == "ERR" else ""
-                violations.append(f"{item['type']} {names.get(uid) or uid}: "
-                                  f"{rule_name.rsplit('.', 1)[-1]}: {result['message']}"
-                                  f"{failed}")
-    return violations
+    return [
+        f"{type(item).__name__.lower()} {item.name}: {rule.__name__}: "
+        + (result.message if isinstance(result, RuleViolation)
+           else f"the rule failed to run: {result!r}")
+        for item, results in sorted(evaluation.results.items(),
+                                    key=lambda kv: (type(kv[0]).__name__, kv[0].name))
+        for rule, result in results.items() if result is not None
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
