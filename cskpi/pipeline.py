@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
+from cskpi.dbt_runner import VarsError, parse_vars, run_dbt
 from cskpi.loader import DEFAULT_DUCKDB_PATH, LoadError, load_folder
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -33,11 +33,8 @@ def _done(started: float) -> None:
 
 
 def dbt(args: list[str], duckdb_path: Path) -> int:
-    """Run dbt from the project's virtualenv, streaming its progress lines."""
-    env = dict(os.environ, DUCKDB_PATH=str(duckdb_path),
-               DBT_PROFILES_DIR=os.environ.get("DBT_PROFILES_DIR", str(PROJECT_DIR)))
-    executable = str(Path(sys.executable).with_name("dbt"))
-    return subprocess.call([executable, *args], cwd=PROJECT_DIR, env=env)
+    """Run dbt through the project's runner, streaming its progress lines."""
+    return run_dbt(args, duckdb_path, capture=False).returncode
 
 
 def as_of_date(text: str) -> str:
@@ -50,7 +47,8 @@ def as_of_date(text: str) -> str:
 
 
 def run(raw_dir: Path, as_of: str, duckdb_path: Path, demo_customers: int,
-        validate: bool = True, report: bool = True) -> int:
+        validate: bool = True, report: bool = True,
+        dbt_vars: dict[str, object] | None = None) -> int:
     total = time.perf_counter()
     if raw_dir.resolve() == DEMO_DIR.resolve() and not any(raw_dir.glob("*/*.csv")):
         from cskpi import demo_data
@@ -69,7 +67,8 @@ def run(raw_dir: Path, as_of: str, duckdb_path: Path, demo_customers: int,
     _done(t)
 
     t = _step(f"dbt build (as_of_date {as_of})")
-    code = dbt(["build", "--vars", json.dumps({"as_of_date": as_of})], duckdb_path)
+    variables = {**(dbt_vars or {}), "as_of_date": as_of}
+    code = dbt(["build", "--vars", json.dumps(variables)], duckdb_path)
     _done(t)
     if code != 0:
         print("error: dbt build failed; see the messages above", file=sys.stderr)
@@ -101,9 +100,20 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(os.environ.get("DUCKDB_PATH", DEFAULT_DUCKDB_PATH)))
     parser.add_argument("--demo-customers", type=int, default=600)
     parser.add_argument("--skip-validation", action="store_true")
+    parser.add_argument("--vars", default="",
+                        help="extra dbt vars as a YAML mapping, e.g. '{gross_margin: 0.7}'")
     args = parser.parse_args(argv)
+    try:
+        dbt_vars = parse_vars(args.vars)
+    except VarsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if "as_of_date" in dbt_vars:
+        print("error: --vars: set the as-of date with AS_OF / --as-of, not as_of_date",
+              file=sys.stderr)
+        return 2
     return run(args.raw_dir, args.as_of, args.duckdb_path, args.demo_customers,
-               validate=not args.skip_validation)
+               validate=not args.skip_validation, dbt_vars=dbt_vars)
 
 
 if __name__ == "__main__":

@@ -20,3 +20,34 @@ def test_a_missing_raw_folder_is_refused_with_a_message(tmp_path, capsys):
     assert code == 2
     assert f"raw folder not found: {tmp_path / 'nowhere'}" in capsys.readouterr().err
     assert not (tmp_path / "wh.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{gross_margin: 0.7", "--vars is not valid YAML"),
+        ("{gross_margn: 0.7}", "--vars: unknown var 'gross_margn' (did you mean gross_margin?)"),
+        ("{gross_margin: high}", "--vars: gross_margin must be a number (default 0.8), "
+                                 "got 'high'"),
+        ("{fcr_include_zero_touch: 1}", "fcr_include_zero_touch must be true/false"),
+        ("[gross_margin]", "--vars must be a mapping"),
+        ("{as_of_date: 2026-01-01}", "set the as-of date with AS_OF"),
+    ],
+)
+def test_bad_vars_are_refused_in_one_line_before_dbt_starts(tmp_path, capsys, text, message):
+    code = pipeline.main(["--raw-dir", str(tmp_path / "nowhere"), "--as-of", "2026-10-31",
+                          "--duckdb-path", str(tmp_path / "wh.duckdb"), "--vars", text])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_good_vars_are_parsed_with_their_yaml_types():
+    from cskpi.dbt_runner import parse_vars
+
+    assert parse_vars("{gross_margin: 0.7, fcr_include_zero_touch: true}") == {
+        "gross_margin": 0.7, "fcr_include_zero_touch": True}
+    assert parse_vars("") == {}
+    assert parse_vars("{reporting_currency: EUR}") == {"reporting_currency": "EUR"}
