@@ -71,11 +71,14 @@ def dbt_command(args: Sequence[str], workdir: Path | str | None = None) -> list[
 
 def run_dbt(args: Sequence[str], duckdb_path: Path | str, *,
             workdir: Path | str | None = None, capture: bool = True,
-            env: Mapping[str, str] | None = None) -> DbtResult:
+            env: Mapping[str, str] | None = None,
+            pass_fds: Sequence[int] = ()) -> DbtResult:
     """Run ``dbt <args>`` on ``duckdb_path``; stream (capture=False) or capture its output.
 
     ``workdir`` holds this run's ``target/`` and ``logs/`` (default: the project's own).
-    A selection flag in ``args`` makes indirect test selection cautious.
+    A selection flag in ``args`` makes indirect test selection cautious. ``pass_fds``
+    are inherited by dbt (the pipeline passes its lock, so a dbt process that outlives
+    a killed pipeline still holds the warehouse's lock until it ends).
     """
     args = list(args)
     selective = any(a in _SELECTION_FLAGS for a in args)
@@ -84,10 +87,12 @@ def run_dbt(args: Sequence[str], duckdb_path: Path | str, *,
     started = time.perf_counter()
     if capture:
         done = subprocess.run(command, cwd=PROJECT_DIR, env=environment,
-                              capture_output=True, text=True, check=False)
+                              capture_output=True, text=True, check=False,
+                              pass_fds=tuple(pass_fds))
         stdout, stderr, code = done.stdout, done.stderr, done.returncode
     else:
-        code = subprocess.call(command, cwd=PROJECT_DIR, env=environment)
+        code = subprocess.call(command, cwd=PROJECT_DIR, env=environment,
+                               pass_fds=tuple(pass_fds))
         stdout = stderr = ""
     return DbtResult(args, code, stdout, stderr, time.perf_counter() - started)
 

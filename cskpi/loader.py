@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -39,8 +40,12 @@ class TablePlan:
 
 
 def _find_file(raw_dir: Path, table: RawTable) -> Path | None:
+    """The table's file; a directory in its place is refused by name."""
     for suffix in (".csv", ".parquet"):
         candidate = raw_dir / table.system / f"{table.name}{suffix}"
+        if candidate.is_dir():
+            raise LoadError(f"{candidate} is a directory, not a file: put the "
+                            f"{table.qualified} export there as one file")
         if candidate.is_file():
             return candidate
     return None
@@ -48,14 +53,23 @@ def _find_file(raw_dir: Path, table: RawTable) -> Path | None:
 
 def _header(path: Path) -> list[str]:
     if path.suffix == ".parquet":
-        rows = duckdb.sql(
-            "select name from parquet_schema(?) where name <> 'duckdb_schema' "
-            "and num_children is null",
-            params=[str(path)],
-        ).fetchall()
+        try:
+            rows = duckdb.sql(
+                "select name from parquet_schema(?) where name <> 'duckdb_schema' "
+                "and num_children is null",
+                params=[str(path)],
+            ).fetchall()
+        except duckdb.Error:
+            raise LoadError(f"{path}: not a readable Parquet file") from None
         return [r[0] for r in rows]
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return next(csv.reader(handle), [])
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return next(csv.reader(handle), [])
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"{path}: the header is not UTF-8 (byte {exc.start + 1}): export "
+                        "the file as UTF-8") from None
+    except csv.Error as exc:
+        raise LoadError(f"{path}: line 1: the header cannot be parsed ({exc})") from None
 
 
 def plan_load(raw_dir: Path) -> list[TablePlan]:
@@ -65,25 +79,57 @@ def plan_load(raw_dir: Path) -> list[TablePlan]:
     if not raw_dir.is_dir():
         raise LoadError(f"raw folder not found: {raw_dir}")
     for table in RAW_TABLES:
-        path = _find_file(raw_dir, table)
+        try:
+            path = _find_file(raw_dir, table)
+        except LoadError as exc:
+            problems.append(str(exc))
+            continue
         if path is None:
             problems.append(
                 f"missing table {table.qualified}: expected "
                 f"{raw_dir / table.system / (table.name + '.csv')} (or .parquet)"
             )
             continue
-        columns = _header(path)
+        try:
+            columns = _header(path)
+        except LoadError as exc:
+            problems.append(str(exc))
+            continue
         normalised = [c.strip().lower() for c in columns]
+        repeated = sorted({c for c in normalised if normalised.count(c) > 1 and c})
+        if repeated:
+            problems.append(f"{path}: duplicated header column(s) "
+                            + ", ".join(repr(c) for c in repeated))
+            continue
         for column in table.columns:
             if column not in normalised:
                 problems.append(f"{path}: missing column '{column}' (table {table.qualified})")
         extra = [c for c, n in zip(columns, normalised, strict=True) if n not in table.columns]
         plans.append(TablePlan(table, path, columns, extra))
     if problems:
-        raise LoadError(
-            "raw folder refused, nothing was loaded:\n  - " + "\n  - ".join(problems)
-        )
+        more = f" (and {len(problems) - 1} more: {'; '.join(problems[1:])})" \
+            if len(problems) > 1 else ""
+        raise LoadError(f"raw folder refused: {problems[0]}{more}")
     return plans
+
+
+def _read_error(path: Path, exc: duckdb.Error) -> str:
+    """One line about a file DuckDB could not read: the file, the line, the kind of
+    problem, never the row (raw rows hold personal data)."""
+    text = str(exc)
+    line = re.search(r"(?i)line:?\s*(\d+)", text)
+    where = f"line {line.group(1)}: " if line else ""
+    lowered = text.lower()
+    if "unicode" in lowered or "utf-8" in lowered or "utf8" in lowered:
+        kind = "not valid UTF-8"
+    elif "expected number of columns" in lowered or "too many columns" in lowered \
+            or "columns" in lowered and "found" in lowered:
+        kind = "a row with the wrong number of fields"
+    elif "quote" in lowered:
+        kind = "an unterminated quoted value"
+    else:
+        kind = "cannot be parsed as CSV" if path.suffix == ".csv" else "cannot be read"
+    return f"{path}: {where}{kind}; fix the export and run again"
 
 
 def _select_sql(plan: TablePlan) -> tuple[str, list[str]]:
@@ -124,8 +170,14 @@ def load_folder(raw_dir: Path | str, duckdb_path: Path | str,
     Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     started = time.perf_counter()
-    con = duckdb.connect(str(duckdb_path))
     try:
+        con = duckdb.connect(str(duckdb_path))
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise LoadError(f"cannot open {duckdb_path} for writing ({reason})") from None
+    try:
+        # A typed Parquet TIMESTAMPTZ becomes text in UTC, whatever the machine's TZ.
+        con.execute("set TimeZone = 'UTC'")
         con.begin()
         for plan in plans:
             t0 = time.perf_counter()
@@ -137,9 +189,7 @@ def load_folder(raw_dir: Path | str, duckdb_path: Path | str,
                     f'create or replace table "{table.system}"."{table.name}" as {sql}', params
                 )
             except duckdb.Error as exc:
-                raise LoadError(
-                    f"{plan.path}: could not be read ({exc}); nothing was loaded"
-                ) from exc
+                raise LoadError(_read_error(plan.path, exc)) from None
             (rows,) = con.execute(
                 f'select count(*) from "{table.system}"."{table.name}"'
             ).fetchone()
