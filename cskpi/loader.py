@@ -62,9 +62,11 @@ def _header(path: Path) -> list[str]:
         except duckdb.Error:
             raise LoadError(f"{path}: not a readable Parquet file") from None
         return [r[0] for r in rows]
+    with path.open("rb") as handle:
+        first_line = handle.readline(1 << 20)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return next(csv.reader(handle), [])
+        text = first_line.decode("utf-8-sig")
+        return next(csv.reader([text.rstrip("\r\n")]), [])
     except UnicodeDecodeError as exc:
         raise LoadError(f"{path}: the header is not UTF-8 (byte {exc.start + 1}): export "
                         "the file as UTF-8") from None
@@ -113,23 +115,41 @@ def plan_load(raw_dir: Path) -> list[TablePlan]:
     return plans
 
 
-def _read_error(path: Path, exc: duckdb.Error) -> str:
+def _locate_csv_problem(path: Path, columns: int) -> str | None:
+    """The first line of a CSV that is not UTF-8 or has the wrong number of fields."""
+    with path.open("rb") as handle:
+        for number, raw_line in enumerate(handle, start=1):
+            try:
+                raw_line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                return f"line {number}: not valid UTF-8"
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            for row in reader:
+                if len(row) != columns and row:
+                    return (f"line {reader.line_num}: {len(row)} fields where the header "
+                            f"has {columns}")
+        except csv.Error:
+            return f"line {reader.line_num}: an unterminated quoted value"
+    return None
+
+
+def _read_error(plan: TablePlan, exc: duckdb.Error) -> str:
     """One line about a file DuckDB could not read: the file, the line, the kind of
     problem, never the row (raw rows hold personal data)."""
-    text = str(exc)
-    line = re.search(r"(?i)line:?\s*(\d+)", text)
-    where = f"line {line.group(1)}: " if line else ""
-    lowered = text.lower()
-    if "unicode" in lowered or "utf-8" in lowered or "utf8" in lowered:
-        kind = "not valid UTF-8"
-    elif "expected number of columns" in lowered or "too many columns" in lowered \
-            or "columns" in lowered and "found" in lowered:
-        kind = "a row with the wrong number of fields"
-    elif "quote" in lowered:
-        kind = "an unterminated quoted value"
-    else:
-        kind = "cannot be parsed as CSV" if path.suffix == ".csv" else "cannot be read"
-    return f"{path}: {where}{kind}; fix the export and run again"
+    path = plan.path
+    problem = None
+    if path.suffix == ".csv":
+        problem = _locate_csv_problem(path, len(plan.file_columns))
+    if problem is None:
+        first = str(exc).splitlines()[0].lower() if str(exc) else ""
+        line = re.search(r"(?i)line:?\s*(\d+)", str(exc))
+        where = f"line {line.group(1)}: " if line else ""
+        kind = "a value of the wrong type" if "convert" in first or "cast" in first \
+            else "cannot be parsed" if path.suffix == ".csv" else "cannot be read"
+        problem = f"{where}{kind}"
+    return f"{path}: {problem}; fix the export and run again"
 
 
 def _select_sql(plan: TablePlan) -> tuple[str, list[str]]:
@@ -189,7 +209,7 @@ def load_folder(raw_dir: Path | str, duckdb_path: Path | str,
                     f'create or replace table "{table.system}"."{table.name}" as {sql}', params
                 )
             except duckdb.Error as exc:
-                raise LoadError(_read_error(plan.path, exc)) from None
+                raise LoadError(_read_error(plan, exc)) from None
             (rows,) = con.execute(
                 f'select count(*) from "{table.system}"."{table.name}"'
             ).fetchone()

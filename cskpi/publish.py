@@ -69,6 +69,10 @@ def check_writable(duckdb_path: Path) -> None:
         raise PublishError(f"DUCKDB_PATH {duckdb_path} is a directory: point it at a file, "
                            "e.g. data/warehouse/cs_kpis.duckdb")
     folder = duckdb_path.parent
+    blocking = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise PublishError(f"cannot write beside DUCKDB_PATH {duckdb_path} ({blocking} is "
+                           "a file, not a folder): choose a writable folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / f".{duckdb_path.name}.probe-{os.getpid()}"

@@ -1,5 +1,10 @@
 """The pipeline command refuses bad input with a message, before touching anything."""
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from cskpi import pipeline
@@ -51,3 +56,46 @@ def test_good_vars_are_parsed_with_their_yaml_types():
         "gross_margin": 0.7, "fcr_include_zero_touch": True}
     assert parse_vars("") == {}
     assert parse_vars("{reporting_currency: EUR}") == {"reporting_currency": "EUR"}
+
+
+def test_an_unwritable_duckdb_path_is_refused_before_anything_runs(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code = pipeline.main(["--raw-dir", str(tmp_path / "nowhere"), "--as-of", "2026-10-31",
+                          "--duckdb-path", str(blocker / "wh.duckdb")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip() == (f"nothing was published: cannot write beside DUCKDB_PATH "
+                           f"{blocker / 'wh.duckdb'} ({blocker} is a file, not a folder): "
+                           "choose a writable folder")
+
+
+def test_a_held_lock_is_refused_naming_the_holder(tmp_path, capsys):
+    from cskpi.publish import WarehouseLock
+
+    db = tmp_path / "wh.duckdb"
+    with WarehouseLock(db, "/data/raw") as held:
+        code = pipeline.main(["--raw-dir", str(tmp_path), "--as-of", "2026-10-31",
+                              "--duckdb-path", str(db)])
+        record = held.path.read_text()
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.startswith(f"nothing was published: another build is running on {db} "
+                          f"(pid {os.getpid()}, started 20")
+    assert "raw folder /data/raw" in err and len(err.splitlines()) == 1
+    assert '"pid"' in record
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path):
+    from cskpi.publish import WarehouseLock, lock_path
+
+    db = tmp_path / "wh.duckdb"
+    script = ("import os, sys; from pathlib import Path; from cskpi.publish import "
+              "WarehouseLock; WarehouseLock(Path(sys.argv[1]), 'raw').acquire(); "
+              "os.kill(os.getpid(), 9)")
+    subprocess.run([sys.executable, "-c", script, str(db)], check=False)
+    dead = json.loads(lock_path(db).read_text())
+    with WarehouseLock(db) as lock:
+        assert lock.took_over == dead
+        assert json.loads(lock_path(db).read_text())["pid"] == os.getpid()
+    assert lock_path(db).read_text() == ""  # released cleanly: no record left
