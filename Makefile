@@ -65,9 +65,10 @@ lint: install
 pytest: install
 	$(BIN)/pytest
 
-# The Great Expectations suites on an existing warehouse (`make build` runs them too).
+# The Great Expectations suites on the last build's working file (`make build` runs
+# them too, before it publishes).
 validate: install
-	$(PY) -m cskpi.validate --duckdb-path "$$DUCKDB_PATH"
+	$(PY) -m cskpi.validate --duckdb-path "$${WORK_DUCKDB_PATH:-$${DUCKDB_PATH%.duckdb}.work.duckdb}"
 
 # lint, then the demo build (dbt build with its unit and data tests, and the GX suites
 # on the demo data), then pytest (formula, harness, GX-gate and conventions tests), so

@@ -65,8 +65,16 @@ def company(root: Path, customers: int = 4, *, optional_feeds: bool = True,
             raw.add("support.ticket_events", event_id=f"E{i}", ticket_id=f"T{i}",
                     event_at="2024-02-01 10:00:00", event_type="agent_reply", actor_id="R1")
             raw.add("product.usage_daily", customer_id=cid, usage_date="2024-05-02")
+    # One bad row each, which warn and do not fail the build (broken-feed rule: a large
+    # share AND at least rejected_count_min rows): an amount too large for the money
+    # type (a bad row, not an overflow) and, among two reps, a hire date that is no date.
+    raw.add("billing.subscription_periods", subscription_period_id="S1-huge",
+            subscription_id="S1", customer_id="C1", amount="9" * 32,
+            period_start="2024-07-01", period_end="2024-08-01")
     if optional_feeds:
         raw.add("crm.cs_reps", rep_id="R1", rep_email="rep.one@vendor.example")
+        raw.add("crm.cs_reps", rep_id="R2", rep_email="rep.two@vendor.example",
+                hired_at="someday")
         for month in MONTHS[:-1]:
             raw.add("finance.cs_costs", cost_month=month, cost_category="salaries",
                     amount=cost_amount)
@@ -249,7 +257,7 @@ def test_an_as_of_far_after_the_data_warns(published, tmp_path):
         process.kill()
         process.wait()
     assert line.startswith("warning: AS_OF 2026-06-15 is ")
-    assert "days after the newest billing date (2024-06-01)" in line
+    assert "days after the newest billing date (2024-07-01)" in line
 
 
 def test_sigkill_of_dbt_mid_build_publishes_nothing(published, other_raw):
