@@ -3,11 +3,12 @@
     from cskpi.dbt_runner import run_dbt
     result = run_dbt(["build", "--vars", vars_json], duckdb_path=path, workdir=work)
 
-Every call gets the project's profiles dir, the DuckDB file in ``DUCKDB_PATH``, its own
-target and log folders (so parallel builds never share ``target/``), cautious indirect
-selection whenever a selection is given (a data test that also reads an unselected model
-does not run against a table this build never made) and either streamed output (the
-pipeline's progress lines) or captured output (tests and the bench).
+Every call gets the project's profiles dir, the DuckDB file in ``DUCKDB_PATH``, on request
+its own target and log folders (tests and the bench, so parallel builds never share
+``target/``; the pipeline keeps the project's ``target/`` for docs and MetricFlow),
+cautious indirect selection whenever a selection is given (a data test that also reads
+an unselected model does not run against a table this build never made) and either
+streamed output (the pipeline's progress lines) or captured output (tests, the bench).
 
 ``parse_vars`` checks a ``--vars`` text (``make build VARS='{gross_margin: 0.7}'``) against
 the vars that ``dbt_project.yml`` declares before dbt starts: bad YAML, an unknown name or

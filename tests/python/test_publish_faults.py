@@ -97,9 +97,33 @@ def run_pipeline(raw: Path, db: Path, as_of: str = AS_OF, *extra: str,
                           capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def start_pipeline(raw: Path, db: Path, as_of: str = AS_OF) -> subprocess.Popen[str]:
-    return subprocess.Popen(pipeline_command(raw, db, as_of), cwd=PROJECT_DIR,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+class Started:
+    """A pipeline running in the background, its output going to files (a pipe nobody
+    reads would fill up and stall dbt)."""
+
+    def __init__(self, raw: Path, db: Path, as_of: str = AS_OF) -> None:
+        self.out = db.parent / f"run-{time.monotonic_ns()}.out"
+        self.err = self.out.with_suffix(".err")
+        with self.out.open("w") as out, self.err.open("w") as err:
+            self.process = subprocess.Popen(pipeline_command(raw, db, as_of),
+                                            cwd=PROJECT_DIR, stdout=out, stderr=err)
+        self.pid = self.process.pid
+
+    def stderr(self) -> str:
+        return self.err.read_text()
+
+    def finish(self, timeout: float = 900) -> tuple[int, str, str]:
+        self.process.wait(timeout=timeout)
+        return self.process.returncode, self.out.read_text(), self.stderr()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_pipeline(raw: Path, db: Path, as_of: str = AS_OF) -> Started:
+    return Started(raw, db, as_of)
 
 
 def last_line(stderr: str) -> str:
@@ -249,54 +273,51 @@ def test_an_as_of_before_the_data_is_refused(published):
 
 def test_an_as_of_far_after_the_data_warns(published, tmp_path):
     # On its own warehouse, stopped once the warning (printed before dbt starts) is read.
-    process = start_pipeline(published.raw, tmp_path / "late.duckdb", "2026-06-15")
+    run = start_pipeline(published.raw, tmp_path / "late.duckdb", "2026-06-15")
     try:
-        while (line := process.stderr.readline()) and not line.startswith("warning: AS_OF"):
-            assert line.startswith("warning: "), line  # the empty optional feeds
+        line = wait_for(lambda: next((x for x in run.stderr().splitlines()
+                                      if x.startswith("warning: AS_OF")), None), timeout=300)
     finally:
-        process.kill()
-        process.wait()
+        run.kill()
     assert line.startswith("warning: AS_OF 2026-06-15 is ")
     assert "days after the newest billing date (2024-07-01)" in line
 
 
 def test_sigkill_of_dbt_mid_build_publishes_nothing(published, other_raw):
-    process = start_pipeline(other_raw, published.db)
+    run = start_pipeline(other_raw, published.db)
     try:
         wait_for(lambda: any(re.search(r"dbt", Path(f"/proc/{c}/cmdline").read_text())
-                             for c in children(process.pid)), timeout=120)
-        # Let dbt get half-way: some models are written to the working file.
-        work = default_work_path(published.db)
-        time.sleep(8)
-        assert work.exists()
-        for child in children(process.pid):
+                             for c in children(run.pid)), timeout=120)
+        # Let dbt get half-way: models are being written to the working file.
+        wait_for(lambda: " OK created " in run.out.read_text(), timeout=600)
+        for child in children(run.pid):
             os.kill(child, signal.SIGKILL)
-        _, stderr = process.communicate(timeout=120)
+        code, _, stderr = run.finish(timeout=120)
     finally:
-        process.kill()
-    assert process.returncode == 1
+        run.kill()
+    assert code == 1
     assert last_line(stderr) == "nothing was published: dbt build was killed (signal 9)"
     published.assert_unchanged()
 
 
 def test_sigkill_of_the_pipeline_during_publish_keeps_the_old_file(published, other_raw):
-    process = start_pipeline(other_raw, published.db)
+    run = start_pipeline(other_raw, published.db)
     temp_glob = f".{published.db.name}.publish-*"
     try:
         wait_for(lambda: list(published.db.parent.glob(temp_glob)), timeout=900,
                  interval=0.002)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=60)
+        run.process.send_signal(signal.SIGKILL)
+        code, _, _ = run.finish(timeout=60)
     finally:
-        process.kill()
-    assert process.returncode == -signal.SIGKILL
+        run.kill()
+    assert code == -signal.SIGKILL
     published.assert_unchanged()
     # The next run takes the dead run's lock over and removes its half-written file
     # (here it is then refused for its AS_OF, so it publishes nothing either).
     result = run_pipeline(published.raw, published.db, "2020-01-01")
     assert result.returncode == 2
     assert "taking over the lock of an earlier run that was stopped (pid " \
-        f"{process.pid}," in result.stderr
+        f"{run.pid}," in result.stderr
     assert not list(published.db.parent.glob(temp_glob))
     published.assert_unchanged()
 
@@ -307,7 +328,7 @@ def test_a_second_run_exits_at_once_and_a_reader_holds_the_file_through_a_build(
     publishes marts identical to the first build's (reproducible to the last bit)."""
     reader = duckdb.connect(str(published.db), read_only=True)
     before = reader.execute("select count(*), sum(mrr_end) from kpi_mrr").fetchone()
-    process = start_pipeline(published.raw, published.db)
+    run = start_pipeline(published.raw, published.db)
     reads: list[tuple] = []
     stop = threading.Event()
 
@@ -334,12 +355,12 @@ def test_a_second_run_exits_at_once_and_a_reader_holds_the_file_through_a_build(
             f"nothing was published: another build is running on {published.db} "
             f"(pid {holder['pid']}, started {holder['started_at']}, raw folder "
             f"{published.raw}; lock {lock_path(published.db)})")
-        stdout, stderr = process.communicate(timeout=900)
+        code, stdout, stderr = run.finish()
     finally:
         stop.set()
         thread.join()
-        process.kill()
-    assert process.returncode == 0, stdout[-3000:] + stderr[-3000:]
+        run.kill()
+    assert code == 0, stdout[-3000:] + stderr[-3000:]
     assert reads and all(r == before for r in reads)
     assert reader.execute("select count(*), sum(mrr_end) from kpi_mrr").fetchone() == before
     reader.close()
