@@ -53,6 +53,10 @@ def dbt_env(duckdb_path: Path | str, selective: bool = False,
     env["DBT_PROFILES_DIR"] = os.environ.get("DBT_PROFILES_DIR", str(PROJECT_DIR))
     env["DUCKDB_PATH"] = str(duckdb_path)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    # A dbt that is killed leaves its multiprocessing resource tracker to print a
+    # "leaked semaphore" warning after the pipeline's last line: not news to anyone.
+    quiet = "ignore:resource_tracker:UserWarning"
+    env["PYTHONWARNINGS"] = ",".join(filter(None, (env.get("PYTHONWARNINGS"), quiet)))
     if selective:
         env["DBT_INDIRECT_SELECTION"] = "cautious"
     if extra:

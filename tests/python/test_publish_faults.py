@@ -5,7 +5,8 @@ Real loader, real `dbt build`, real files, the pipeline run as its own process (
 can be killed). A module fixture publishes one small raw folder once; each fault then
 runs against that warehouse and checks the published file is bit for bit the same
 (sha256 of the file and the content hash of its marts). Great Expectations is skipped
-(--skip-validation): it runs on the same working file and has its own tests.
+(--skip-validation) except for the billing-only build: it runs on the same working file
+and has its own tests.
 """
 
 from __future__ import annotations
@@ -87,8 +88,10 @@ def sha256_file(path: Path) -> str:
 
 
 def pipeline_command(raw: Path, db: Path, as_of: str = AS_OF, *extra: str) -> list[str]:
+    skip = [] if "--validate" in extra else ["--skip-validation"]
+    extra = tuple(e for e in extra if e != "--validate")
     return [sys.executable, "-m", "cskpi.pipeline", "--raw-dir", str(raw), "--as-of", as_of,
-            "--duckdb-path", str(db), "--skip-validation", *extra]
+            "--duckdb-path", str(db), *skip, *extra]
 
 
 def run_pipeline(raw: Path, db: Path, as_of: str = AS_OF, *extra: str,
@@ -371,7 +374,7 @@ def test_a_second_run_exits_at_once_and_a_reader_holds_the_file_through_a_build(
 def test_a_billing_only_folder_builds_green_with_null_optional_kpis(tmp_path):
     raw = company(tmp_path / "raw", optional_feeds=False).root
     db = tmp_path / "warehouse.duckdb"
-    result = run_pipeline(raw, db)
+    result = run_pipeline(raw, db, AS_OF, "--validate")  # Great Expectations too
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     for feed in ("finance/cs_costs is empty: optional feed finance.cs_costs, the cost "
                  "columns of kpi_customer_retention_cost will be null",
