@@ -86,14 +86,14 @@ def _failed_nodes(target: Path) -> list[str]:
         results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    return [r["unique_id"].split(".", 2)[-1] for r in results.get("results", [])
+    return [r["unique_id"].split(".")[2] for r in results.get("results", [])
             if r.get("status") in ("fail", "error")]
 
 
 def _dbt_failure(code: int) -> str:
     if code < 0:
         return f"dbt build was killed (signal {-code})"
-    failed = _failed_nodes(PROJECT_DIR / "target")
+    failed = _failed_nodes(PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target"))
     if not failed:
         return f"dbt build failed (exit {code}); see the messages above"
     shown = ", ".join(failed[:3]) + (f" and {len(failed) - 3} more" if len(failed) > 3 else "")
