@@ -158,6 +158,19 @@ def wait_for(predicate, timeout: float = 600, interval: float = 0.05):
     raise AssertionError("timed out waiting")
 
 
+def table_hashes(db: Path) -> dict[str, str]:
+    """Per published relation, a hash of its sorted rows (to name what differs)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: hashlib.sha256(repr(con.execute(
+                    f'select * from main."{t}" order by all').fetchall()).encode()).hexdigest()
+                for (t,) in con.execute(
+                    "select table_name from information_schema.tables "
+                    f"where table_name <> '{BUILD_INFO_TABLE}' order by 1").fetchall()}
+    finally:
+        con.close()
+
+
 @dataclass
 class Published:
     root: Path
@@ -165,6 +178,7 @@ class Published:
     db: Path
     digest: str
     marts: str
+    tables: dict[str, str]
 
     def assert_unchanged(self) -> None:
         assert sha256_file(self.db) == self.digest, "the published file changed"
@@ -178,7 +192,7 @@ def published(tmp_path_factory) -> Published:
     db = root / "warehouse" / "cs_kpis.duckdb"
     result = run_pipeline(raw, db)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return Published(root, raw, db, sha256_file(db), content_hash(db))
+    return Published(root, raw, db, sha256_file(db), content_hash(db), table_hashes(db))
 
 
 @pytest.fixture(scope="module")
@@ -367,6 +381,8 @@ def test_a_second_run_exits_at_once_and_a_reader_holds_the_file_through_a_build(
     assert reads and all(r == before for r in reads)
     assert reader.execute("select count(*), sum(mrr_end) from kpi_mrr").fetchone() == before
     reader.close()
+    rebuilt = table_hashes(published.db)
+    assert [t for t in rebuilt if rebuilt[t] != published.tables.get(t)] == []
     assert content_hash(published.db) == published.marts  # same input, same marts
     published.digest = sha256_file(published.db)  # built_at differs: a new file
 
