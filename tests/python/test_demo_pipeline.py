@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from cskpi import demo_data, pipeline
+from cskpi.publish import default_work_path
 
 pytestmark = pytest.mark.slow  # builds the full demo (`make test-fast` skips it)
 
@@ -45,7 +46,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     finally:
         mp.undo()
     assert code == 0, "the pipeline failed on generated demo data"
-    return db, AS_OF
+    assert db.exists()  # published; the staging cross-check reads the working file
+    return default_work_path(db), AS_OF
 
 
 def _query(db: Path, sql: str) -> list[tuple]:

@@ -6,7 +6,8 @@ One raw folder, one build, as_of 2024-03-15 (Jan = month 0, Feb, partial Mar 202
 - enterprise: 24 customers at $500 from January, one leaves in February; EN01 and EN02
   get three invoices a month in January and February: 80, 80 and a -10 credit note.
 - unknown: expansion revenue. U1 ($100, $150 from February) buys one-time services.
-No CS cost rows at all.
+One CS cost row, in January: February has no cost rows (cost 0, not null: the feed is
+not empty).
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     invoice("U1", "2024-02-10 10:00:00", "300.00", invoice_type="one_time")
     invoice("U1", "2024-02-11 10:00:00", "999.00", invoice_type="one_time", status="void")
     invoice("U2", "2024-02-12 10:00:00", "200.00", invoice_type="one_time")
+
+    raw.add("finance.cs_costs", cost_month=JAN, cost_category="tools", amount="500")
 
     return build_revenue(raw, tmp, as_of=AS_OF)
 
@@ -130,7 +133,8 @@ def test_expansion_revenue(warehouse: Warehouse) -> None:
 
 def test_month_without_cost_rows_costs_zero(warehouse: Warehouse) -> None:
     row = slice_row(warehouse, "kpi_customer_retention_cost", FEB)
-    # No cost rows: cost 0, and 0 / 55 customers at the start (20 + 10 + 24 + U1) = 0.
+    # No cost rows in February (the feed has January's): cost 0, and 0 / 55 customers at
+    # the start (20 + 10 + 24 + U1) = 0.
     assert row["cs_cost"] == 0
     assert row["customers_start"] == 55
     assert row["customer_retention_cost"] == 0
