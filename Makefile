@@ -80,7 +80,7 @@ test-postgres: $(PG_VENV)/.installed
 		&& test -n "$$CS_KPIS_PG_DATABASE" || { echo "error: set CS_KPIS_PG_USER," \
 		"CS_KPIS_PG_PASSWORD and CS_KPIS_PG_DATABASE" >&2; exit 2; }
 	@if ! ls "$(RAW_DIR)"/*/*.csv >/dev/null 2>&1; then \
-		$(PG_VENV)/bin/python -m cskpi.demo_data --out "$(RAW_DIR)" \
+		$(PG_VENV)/bin/python -m cskpi.demo --out "$(RAW_DIR)" \
 			--customers $(DEMO_CUSTOMERS); fi
 	$(PG_VENV)/bin/python -m cskpi.loader_postgres "$(RAW_DIR)"
 	mkdir -p "$(PG_WORK)" && cp profiles.example.yml "$(PG_WORK)/profiles.yml"

@@ -17,7 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from cskpi import demo_data
+from cskpi import demo
 from cskpi.loader import load_folder
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -62,12 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     raw_dir = args.workdir / f"raw_{args.customers}"
     duckdb_path = args.workdir / f"bench_{args.customers}.duckdb"
     args.workdir.mkdir(parents=True, exist_ok=True)
-    as_of = demo_data.DEMO_AS_OF
+    as_of = demo.DEMO_AS_OF
     figures: dict[str, float] = {}
 
     if not (args.reuse_data and raw_dir.exists()):
         started = time.perf_counter()
-        rows = demo_data.generate(raw_dir, customers=args.customers, seed=args.seed,
+        rows = demo.generate(raw_dir, customers=args.customers, seed=args.seed,
                                   as_of=date.fromisoformat(as_of))
         figures["generate"] = time.perf_counter() - started
         print(f"generated {sum(rows.values()):,} raw rows for {args.customers:,} customers")

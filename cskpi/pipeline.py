@@ -53,11 +53,11 @@ def run(raw_dir: Path, as_of: str, duckdb_path: Path, demo_customers: int,
         validate: bool = True, report: bool = True) -> int:
     total = time.perf_counter()
     if raw_dir.resolve() == DEMO_DIR.resolve() and not any(raw_dir.glob("*/*.csv")):
-        from cskpi import demo_data
+        from cskpi import demo
 
         t = _step(f"generating demo data ({demo_customers} customers) in {raw_dir}")
-        demo_data.generate(raw_dir, customers=demo_customers,
-                           as_of=date.fromisoformat(demo_data.DEMO_AS_OF))
+        demo.generate(raw_dir, customers=demo_customers,
+                      as_of=date.fromisoformat(demo.DEMO_AS_OF))
         _done(t)
 
     t = _step(f"loading {raw_dir} into {duckdb_path}")

@@ -1,4 +1,4 @@
-"""Tests for the demo data generator (cskpi.demo_data).
+"""Tests for the demo data generator (cskpi.demo).
 
 The generator is the project's stand-in for real raw data, so these tests read like the
 brief: the files follow the contract, the same seed gives the same bytes, and every edge
@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from cskpi import demo_data
 from cskpi.contract import BY_NAME, RAW_TABLES
+from cskpi.demo import DEMO_AS_OF, generate
+from cskpi.demo.cli import main
+from cskpi.demo.world import add_months
 
-AS_OF = date.fromisoformat(demo_data.DEMO_AS_OF)
+AS_OF = date.fromisoformat(DEMO_AS_OF)
 AS_OF_END = datetime(AS_OF.year, AS_OF.month, AS_OF.day, 23, 59, 59)
 TRUE = {"true", "1", "yes"}
 FALSE = {"false", "0", "no"}
@@ -149,18 +151,18 @@ def is_paid(p: dict[str, str]) -> bool:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """The default run: 600 customers, seed 42, as of DEMO_AS_OF."""
     folder = tmp_path_factory.mktemp("demo600")
-    return Demo(folder, demo_data.generate(folder))
+    return Demo(folder, generate(folder))
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     folder = tmp_path_factory.mktemp("demo120")
-    return Demo(folder, demo_data.generate(folder, customers=120, seed=7))
+    return Demo(folder, generate(folder, customers=120, seed=7))
 
 
 # ----------------------------------------------------------------------------- layout
 def test_same_seed_gives_byte_identical_files(small: Demo, tmp_path: Path) -> None:
-    again = demo_data.generate(tmp_path, customers=120, seed=7)
+    again = generate(tmp_path, customers=120, seed=7)
     assert again == small.counts
     for t in RAW_TABLES:
         name = Path(t.system) / f"{t.name}.csv"
@@ -168,7 +170,7 @@ def test_same_seed_gives_byte_identical_files(small: Demo, tmp_path: Path) -> No
 
 
 def test_another_seed_gives_other_data(small: Demo, tmp_path: Path) -> None:
-    demo_data.generate(tmp_path, customers=120, seed=8)
+    generate(tmp_path, customers=120, seed=8)
     name = Path("billing") / "subscription_periods.csv"
     assert (tmp_path / name).read_bytes() != (small.folder / name).read_bytes()
 
@@ -557,7 +559,7 @@ def test_annual_contracts_renew_lapse_or_are_replaced(demo: Demo) -> None:
         if not s or s["contract_term_months"] != "12":
             continue
         start = day(s["started_at"])
-        renewal = demo_data.add_months(start, 12)
+        renewal = add_months(start, 12)
         if any(day(p["period_start"]) == renewal for p in ps):
             renewed += 1
         elif s["ended_at"] == renewal.isoformat():
@@ -782,7 +784,7 @@ def test_cs_costs_every_month_with_categories_and_a_few_gaps(demo: Demo) -> None
 # ----------------------------------------------------------------------------- CLI
 def test_cli_writes_every_table_and_reports_progress(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    assert demo_data.main(["--out", str(tmp_path), "--customers", "30", "--seed", "3",
+    assert main(["--out", str(tmp_path), "--customers", "30", "--seed", "3",
                            "--as-of", "2026-11-15"]) == 0
     out = capsys.readouterr().out
     for t in RAW_TABLES:
@@ -793,7 +795,7 @@ def test_cli_writes_every_table_and_reports_progress(tmp_path: Path,
 
 def test_other_as_of_dates_move_the_whole_history(tmp_path: Path) -> None:
     as_of = date(2025, 3, 10)
-    demo_data.generate(tmp_path, customers=40, seed=1, as_of=as_of)
+    generate(tmp_path, customers=40, seed=1, as_of=as_of)
     starts = [day(r["period_start"]) for r in read(tmp_path, "billing.subscription_periods")
               if day(r["period_start"])]
     assert max(starts) <= as_of
