@@ -50,12 +50,11 @@ open-ended. Every random draw comes from ``random.Random`` instances seeded with
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from cskpi.contract import BY_NAME, RAW_TABLES
+from cskpi.contract import RAW_TABLES
 from cskpi.demo.bad_rows import (
     bad_event_rows,
     bad_invoice_rows,
@@ -86,10 +85,10 @@ from cskpi.demo.crm import (
     owner_rows,
     rep_rows,
 )
-from cskpi.demo.output import Output
+from cskpi.demo.output import Output, with_rows
 from cskpi.demo.support import event_rows, make_tickets, ticket_rows
 from cskpi.demo.surveys import make_responses, response_rows
-from cskpi.demo.usage import UsageWriter
+from cskpi.demo.usage import Usage
 from cskpi.demo.world import DEMO_AS_OF, World, history_start_for
 
 __all__ = ["DEMO_AS_OF", "generate"]
@@ -146,15 +145,10 @@ def generate(out_dir: Path, customers: int = 600, seed: int = 42,
     bad_response_rows(world, responses, rows)
     out.write("surveys.survey_responses", rows)
 
-    usage_table = BY_NAME["product.usage_daily"]
-    with out.path(usage_table).open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(usage_table.columns)
-        usage = UsageWriter(world)
-        written = sum(usage.write_customer(writer, c) for c in world.customers)
-        bad = bad_usage_rows(world, usage, written)
-        writer.writerows(bad)
-    out.done("product.usage_daily", written + len(bad))
+    usage = Usage(world)
+    out.write_columns("product.usage_daily", with_rows(
+        "product.usage_daily", usage.chunks(world.customers),
+        lambda written: bad_usage_rows(world, usage, written)))
 
     out.write("finance.cs_costs", cost_rows(world))
     return {t.qualified: out.counts[t.qualified] for t in RAW_TABLES}

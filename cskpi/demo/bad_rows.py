@@ -11,7 +11,7 @@ from cskpi.demo.billing import Invoice, PeriodRecord
 from cskpi.demo.crm import OwnerRange
 from cskpi.demo.support import Ticket
 from cskpi.demo.surveys import Response
-from cskpi.demo.usage import UsageWriter
+from cskpi.demo.usage import Usage
 from cskpi.demo.world import (
     BAD_ROW_CAP_SHARE,
     BAD_ROW_SHARE,
@@ -273,7 +273,7 @@ def bad_response_rows(world: World, responses: list[Response], rows: list[Row]) 
         sprinkle(world.rng("bad", "surveys"), rows, makers)
 
 
-def bad_usage_rows(world: World, usage: UsageWriter, written: int) -> list[Row]:
+def bad_usage_rows(world: World, usage: Usage, written: int) -> list[Row]:
     """Rows keyed on a day before the customer's first usage, so keys stay unique."""
     rng = world.rng("bad", "usage")
     customers = list(usage.first_day)

@@ -4,11 +4,16 @@ subscriptions' records, and the seeded random streams."""
 from __future__ import annotations
 
 import calendar
+import hashlib
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypeVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 T = TypeVar("T")
 Row = tuple[str, ...]
@@ -104,9 +109,9 @@ class Text:
     def ts(self, value: datetime | None) -> str:
         if value is None:
             return ""
-        if self.rng.random() < P_ISO_T_TIMESTAMP:
-            return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        if self.rng.random() < P_ISO_T_TIMESTAMP:  # isoformat: no microseconds are ever set
+            return value.isoformat("T") + "Z"
+        return value.isoformat(" ")
 
     def boolean(self, value: bool) -> str:
         return pick(self.rng, TRUE_SPELLINGS if value else FALSE_SPELLINGS)
@@ -229,8 +234,80 @@ class World:
 
 def active_rep(rng: random.Random, reps: list[Rep], when: datetime,
                exclude: str = "") -> Rep | None:
-    candidates = [r for r in reps if r.active_on(when.date()) and r.rep_id != exclude]
+    candidates = active_reps(reps, when.date())
+    if exclude:
+        candidates = [r for r in candidates if r.rep_id != exclude]
     return rng.choice(candidates) if candidates else None
+
+
+_ACTIVE: dict[tuple[int, int, date], tuple[list[Rep], list[Rep]]] = {}
+
+
+def active_reps(reps: list[Rep], on: date) -> list[Rep]:
+    """The reps active on a day (cached: a few hundred distinct days, many lookups)."""
+    key = (id(reps), len(reps), on)
+    cached = _ACTIVE.get(key)
+    if cached is None or cached[0] is not reps:  # the cache keeps ``reps`` alive
+        if len(_ACTIVE) > 100_000:
+            _ACTIVE.clear()
+        cached = _ACTIVE[key] = (reps, [r for r in reps if r.active_on(on)])
+    return cached[1]
+
+
+# =========================================================================== vectorised pieces
+EPOCH = datetime(1970, 1, 1)
+DAY = 86_400
+
+
+def np_rng(seed: int, *parts: object) -> np.random.Generator:
+    """A numpy generator seeded from ``(seed, *parts)``, stable across runs and platforms."""
+    text = ":".join(str(p) for p in (seed, *parts)).encode()
+    return np.random.default_rng(int.from_bytes(hashlib.sha256(text).digest()[:16], "little"))
+
+
+def epoch_seconds(value: datetime) -> int:
+    return int((value - EPOCH).total_seconds())
+
+
+def day_seconds(ordinal: np.ndarray | int) -> np.ndarray | int:
+    """Seconds since 1970 at midnight of a date ordinal."""
+    return (ordinal - EPOCH.toordinal()) * DAY
+
+
+def ts_array(rng: np.random.Generator, seconds: np.ndarray,
+             missing: np.ndarray | None = None) -> pa.Array:
+    """Timestamps as raw text, both spellings of the contract mixed (null where missing)."""
+    stamps = pa.array(np.asarray(seconds, dtype="int64").astype("datetime64[s]"))
+    iso_t = pc.strftime(stamps, format="%Y-%m-%dT%H:%M:%SZ")
+    spaced = pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S")
+    text = pc.if_else(pa.array(rng.random(len(stamps)) < P_ISO_T_TIMESTAMP), iso_t, spaced)
+    if missing is not None:
+        text = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), text)
+    return text
+
+
+def date_array(ordinals: np.ndarray) -> pa.Array:
+    days = pa.array((np.asarray(ordinals, dtype="int64") - EPOCH.toordinal()).astype("int32"),
+                    pa.date32())
+    return pc.strftime(days, format="%Y-%m-%d")
+
+
+def bool_array(rng: np.random.Generator, values: np.ndarray) -> pa.Array:
+    """Booleans in the spellings the loaders deliver (true/TRUE/1/yes ...)."""
+    values = np.asarray(values, dtype=bool)
+    out = np.empty(len(values), dtype=object)
+    for flag, spellings in ((True, TRUE_SPELLINGS), (False, FALSE_SPELLINGS)):
+        where = np.flatnonzero(values == flag)
+        words = np.array([w for w, _ in spellings], dtype=object)
+        weights = np.array([p for _, p in spellings])
+        out[where] = words[rng.choice(len(words), size=len(where), p=weights / weights.sum())]
+    return pa.array(out, pa.string())
+
+
+def choose(rng: np.random.Generator, weighted: Sequence[tuple[T, float]], size: int) -> np.ndarray:
+    """Indexes into ``weighted`` drawn by weight."""
+    weights = np.array([w for _, w in weighted], dtype=float)
+    return rng.choice(len(weights), size=size, p=weights / weights.sum())
 
 
 
