@@ -50,9 +50,12 @@ open-ended. Every random draw comes from ``random.Random`` instances seeded with
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cskpi.contract import RAW_TABLES
 from cskpi.demo.bad_rows import (
@@ -86,10 +89,10 @@ from cskpi.demo.crm import (
     rep_rows,
 )
 from cskpi.demo.output import Output, with_rows
-from cskpi.demo.support import event_rows, make_tickets, ticket_rows
-from cskpi.demo.surveys import make_responses, response_rows
+from cskpi.demo.support import make_tickets, sample_rows, ticket_columns, ticket_events
+from cskpi.demo.surveys import response_columns
 from cskpi.demo.usage import Usage
-from cskpi.demo.world import DEMO_AS_OF, World, history_start_for
+from cskpi.demo.world import DEMO_AS_OF, Row, World, history_start_for
 
 __all__ = ["DEMO_AS_OF", "generate"]
 
@@ -133,17 +136,29 @@ def generate(out_dir: Path, customers: int = 600, seed: int = 42,
     out.write("billing.fx_rates", fx_rows(world))
 
     tickets = make_tickets(world)
-    rows = ticket_rows(world, tickets)
-    bad_ticket_rows(world, tickets, rows)
-    out.write("support.tickets", rows)
-    rows = event_rows(world, tickets)
-    bad_event_rows(world, rows)
-    out.write("support.ticket_events", rows)
+    notes: list[Row] = []
 
-    responses = make_responses(world, tickets)
-    rows = response_rows(world, responses)
-    bad_response_rows(world, responses, rows)
-    out.write("surveys.survey_responses", rows)
+    def events() -> Iterator[dict[str, pa.Array]]:
+        for chunk in ticket_events(world, tickets):
+            if len(notes) < 500:
+                notes.extend(sample_rows(chunk, 500, world.seed, "events",
+                                         where=pc.equal(chunk["event_type"], "internal_note")
+                                         .to_numpy(zero_copy_only=False)))
+            yield chunk
+
+    out.write_columns("support.ticket_events", with_rows(
+        "support.ticket_events", events(), lambda total: bad_event_rows(world, notes, total)))
+    columns = ticket_columns(world, tickets)
+    sample = sample_rows(columns, 500, world.seed, "tickets")
+    out.write_columns("support.tickets", with_rows(
+        "support.tickets", [columns],
+        lambda total: bad_ticket_rows(world, sample, total, len(tickets))))
+
+    columns = response_columns(world, tickets)
+    sample = sample_rows(columns, 1000, world.seed, "responses")
+    out.write_columns("surveys.survey_responses", with_rows(
+        "surveys.survey_responses", [columns],
+        lambda total: bad_response_rows(world, sample, total)))
 
     usage = Usage(world)
     out.write_columns("product.usage_daily", with_rows(

@@ -9,8 +9,6 @@ from datetime import date
 from cskpi.contract import BY_NAME
 from cskpi.demo.billing import Invoice, PeriodRecord
 from cskpi.demo.crm import OwnerRange
-from cskpi.demo.support import Ticket
-from cskpi.demo.surveys import Response
 from cskpi.demo.usage import Usage
 from cskpi.demo.world import (
     BAD_ROW_CAP_SHARE,
@@ -212,13 +210,23 @@ def bad_invoice_rows(world: World, invoices: list[Invoice], rows: list[Row]) -> 
         sprinkle(world.rng("bad", "invoices"), rows, makers)
 
 
-def bad_ticket_rows(world: World, tickets: list[Ticket], rows: list[Row]) -> None:
-    table, ids = "support.tickets", iter(range(len(tickets) + 1, 10**7))
-    originals = list(rows)
+def planted(rng: random.Random, total: int, makers: Sequence[BadMaker]) -> list[Row]:
+    """Bad rows for a table of ``total`` rows written in columns (appended at its end)."""
+    wanted, rows, attempt = bad_row_count(total, len(makers)), [], 0
+    while len(rows) < wanted and attempt < wanted * 10:
+        row = makers[attempt % len(makers)](rng, attempt)
+        attempt += 1
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def bad_ticket_rows(world: World, sample: list[Row], total: int, tickets: int) -> list[Row]:
+    table, ids = "support.tickets", iter(range(tickets + 1, 10**7))
 
     def copy(rng: random.Random, **changes: str) -> Row:
         changes = {"status": "open", **changes}
-        return with_values(table, rng.choice(originals), ticket_id=f"T{next(ids):06d}",
+        return with_values(table, rng.choice(sample), ticket_id=f"T{next(ids):06d}",
                            **changes)
 
     makers: tuple[BadMaker, ...] = (
@@ -228,13 +236,11 @@ def bad_ticket_rows(world: World, tickets: list[Ticket], rows: list[Row]) -> Non
         lambda rng, k: copy(rng, created_at="2025-13-01 10:00:00"),
         lambda rng, k: copy(rng, status="escalated"),
     )
-    if rows:
-        sprinkle(world.rng("bad", "tickets"), rows, makers)
+    return planted(world.rng("bad", "tickets"), total, makers) if sample else []
 
 
-def bad_event_rows(world: World, rows: list[Row]) -> None:
-    table, ids = "support.ticket_events", iter(range(len(rows) + 1, 10**8))
-    internal_notes = [r for r in rows if r[3] == "internal_note"] or rows
+def bad_event_rows(world: World, internal_notes: list[Row], total: int) -> list[Row]:
+    table, ids = "support.ticket_events", iter(range(total + 1, 10**8))
 
     def copy(rng: random.Random, **changes: str) -> Row:
         return with_values(table, rng.choice(internal_notes), event_id=f"E{next(ids):07d}",
@@ -247,13 +253,12 @@ def bad_event_rows(world: World, rows: list[Row]) -> None:
         lambda rng, k: copy(rng, is_public="maybe"),
         lambda rng, k: copy(rng, event_at="2025-02-30T10:00:00Z"),
     )
-    if rows:
-        sprinkle(world.rng("bad", "events"), rows, makers)
+    return planted(world.rng("bad", "events"), total, makers) if internal_notes else []
 
 
-def bad_response_rows(world: World, responses: list[Response], rows: list[Row]) -> None:
-    table, ids = "surveys.survey_responses", iter(range(len(responses) + 1, 10**8))
-    by_type = {kind: [r for r in rows if r[3] == kind] for kind in ("nps", "csat")}
+def bad_response_rows(world: World, sample: list[Row], total: int) -> list[Row]:
+    table, ids = "surveys.survey_responses", iter(range(total + 1, 10**8))
+    by_type = {kind: [r for r in sample if r[3] == kind] for kind in ("nps", "csat")}
 
     def copy(rng: random.Random, kind: str, **changes: str) -> Row | None:
         pool = by_type[kind]
@@ -268,9 +273,9 @@ def bad_response_rows(world: World, responses: list[Response], rows: list[Row]) 
         lambda rng, k: copy(rng, "nps", score="ten"),
         lambda rng, k: copy(rng, "nps", customer_id=world.unknown_customer_id(k)),
         lambda rng, k: copy(rng, "csat", responded_at="2025-02-30 12:00:00"),
+        lambda rng, k: copy(rng, "nps", score="7.5"),  # not an integer
     )
-    if rows:
-        sprinkle(world.rng("bad", "surveys"), rows, makers)
+    return planted(world.rng("bad", "surveys"), total, makers) if sample else []
 
 
 def bad_usage_rows(world: World, usage: Usage, written: int) -> list[Row]:
