@@ -72,8 +72,6 @@ from cskpi.demo.bad_rows import (
 from cskpi.demo.billing import (
     cost_rows,
     fx_rows,
-    invoice_rows,
-    make_invoices,
     number_periods,
     period_rows,
     simulate_billing,
@@ -88,6 +86,7 @@ from cskpi.demo.crm import (
     owner_rows,
     rep_rows,
 )
+from cskpi.demo.invoices import invoice_columns
 from cskpi.demo.output import Output, with_rows
 from cskpi.demo.support import make_tickets, sample_rows, ticket_columns, ticket_events
 from cskpi.demo.surveys import response_columns
@@ -129,10 +128,11 @@ def generate(out_dir: Path, customers: int = 600, seed: int = 42,
     bad_period_rows(world, records, rows)
     out.write("billing.subscription_periods", rows)
 
-    invoices = make_invoices(world)
-    rows = invoice_rows(world, invoices)
-    bad_invoice_rows(world, invoices, rows)
-    out.write("billing.invoices", rows)
+    columns, invoices = invoice_columns(world, subs)
+    sample = sample_rows(columns, 1000, world.seed, "invoices")
+    out.write_columns("billing.invoices", with_rows(
+        "billing.invoices", [columns],
+        lambda total: bad_invoice_rows(world, sample, total, invoices)))
     out.write("billing.fx_rates", fx_rows(world))
 
     tickets = make_tickets(world)

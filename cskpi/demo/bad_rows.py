@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from cskpi.contract import BY_NAME
-from cskpi.demo.billing import Invoice, PeriodRecord
+from cskpi.demo.billing import PeriodRecord
 from cskpi.demo.crm import OwnerRange
 from cskpi.demo.usage import Usage
 from cskpi.demo.world import (
@@ -189,9 +189,8 @@ def bad_period_rows(world: World, records: list[PeriodRecord], rows: list[Row]) 
         sprinkle(world.rng("bad", "periods"), rows, makers)
 
 
-def bad_invoice_rows(world: World, invoices: list[Invoice], rows: list[Row]) -> None:
-    table, ids = "billing.invoices", iter(range(len(invoices) + 1, 10**8))
-    originals = list(rows)
+def bad_invoice_rows(world: World, originals: list[Row], total: int, invoices: int) -> list[Row]:
+    table, ids = "billing.invoices", iter(range(invoices + 1, 10**8))
 
     def copy(rng: random.Random, **changes: str) -> Row:
         return with_values(table, rng.choice(originals), invoice_id=f"INV{next(ids):07d}",
@@ -206,8 +205,7 @@ def bad_invoice_rows(world: World, invoices: list[Invoice], rows: list[Row]) -> 
         lambda rng, k: copy(rng, invoice_type="refund"),
         lambda rng, k: copy(rng, currency="CHF"),  # no fx rate for CHF
     )
-    if rows:
-        sprinkle(world.rng("bad", "invoices"), rows, makers)
+    return planted(world.rng("bad", "invoices"), total, makers) if originals else []
 
 
 def planted(rng: random.Random, total: int, makers: Sequence[BadMaker]) -> list[Row]:

@@ -278,8 +278,8 @@ def ts_array(rng: np.random.Generator, seconds: np.ndarray,
              missing: np.ndarray | None = None) -> pa.Array:
     """Timestamps as raw text, both spellings of the contract mixed (null where missing)."""
     stamps = pa.array(np.asarray(seconds, dtype="int64").astype("datetime64[s]"))
-    iso_t = pc.strftime(stamps, format="%Y-%m-%dT%H:%M:%SZ")
-    spaced = pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S")
+    spaced = pc.cast(stamps, pa.string())  # "YYYY-MM-DD HH:MM:SS"; strftime is 20x slower
+    iso_t = pc.binary_join_element_wise(pc.replace_substring(spaced, " ", "T"), "Z", "")
     text = pc.if_else(pa.array(rng.random(len(stamps)) < P_ISO_T_TIMESTAMP), iso_t, spaced)
     if missing is not None:
         text = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), text)
@@ -289,7 +289,7 @@ def ts_array(rng: np.random.Generator, seconds: np.ndarray,
 def date_array(ordinals: np.ndarray) -> pa.Array:
     days = pa.array((np.asarray(ordinals, dtype="int64") - EPOCH.toordinal()).astype("int32"),
                     pa.date32())
-    return pc.strftime(days, format="%Y-%m-%d")
+    return pc.cast(days, pa.string())
 
 
 def bool_array(rng: np.random.Generator, values: np.ndarray) -> pa.Array:
