@@ -111,10 +111,15 @@ def bad_metric_rows(world: World, rows: list[Row]) -> None:
     def bad_date(rng: random.Random, k: int) -> Row:
         return (rng.choice(originals)[0], "2025-02-30", "40", "", loaded)
 
+    def fraction(rng: random.Random, k: int) -> Row | None:
+        key = free_key(rng)
+        return None if key is None else key + ("12.5", "", loaded)  # not an integer
+
     def unknown(rng: random.Random, k: int) -> Row:
         return (world.unknown_customer_id(k), world.as_of.isoformat(), "40", "", loaded)
 
-    sprinkle(world.rng("bad", "metrics"), rows, (negative, not_a_number, bad_date, unknown))
+    sprinkle(world.rng("bad", "metrics"), rows,
+             (negative, not_a_number, bad_date, unknown, fraction))
 
 
 def bad_subscription_rows(world: World, subs: list[Subscription], rows: list[Row]) -> None:
@@ -130,6 +135,7 @@ def bad_subscription_rows(world: World, subs: list[Subscription], rows: list[Row
         lambda rng, k: copy(rng, contract_term_months="twelve"),
         lambda rng, k: copy(rng, cancellation_reason="moved_to_competitor"),
         lambda rng, k: copy(rng, started_at=world.as_of.isoformat()),  # ends before it starts
+        lambda rng, k: copy(rng, contract_term_months="12.5"),  # not an integer
     )
     if pool:
         sprinkle(world.rng("bad", "subscriptions"), rows, makers)
@@ -181,6 +187,7 @@ def bad_period_rows(world: World, records: list[PeriodRecord], rows: list[Row]) 
         lambda rng, k: copy(rng, period_start="2025-02-30"),
         lambda rng, k: copy(rng, subscription_id=UNKNOWN_SUBSCRIPTION_ID),
         lambda rng, k: copy(rng, billing_interval="weekly"),
+        lambda rng, k: copy(rng, quantity="12.5"),  # not an integer
         overlap,
         inverted,
         lambda rng, k: beyond_end(rng, k, currency="JPY"),  # no fx rate for JPY

@@ -49,7 +49,9 @@ TICKET_SUBJECTS = ("Cannot export report", "Invoice question", "SSO login fails"
                    "How do I add a seat?", "Dashboard not loading", "API rate limit",
                    "Change billing contact", "Data import stuck", "Feature request",
                    "Password reset", "Integration with Salesforce", "Wrong totals in report",
-                   "Cancel subscription", "Upgrade plan", "Slow search", "Webhook errors")
+                   "Cancel subscription", "Upgrade plan", "Slow search", "Webhook errors",
+                   'Export to "CSV", then Excel', "Login fails\nafter the reset",
+                   "Rechnung für März")  # quotes and a comma, a line break, non-ASCII
 
 
 

@@ -77,6 +77,7 @@ TRICKY_COMMENTS = (
 
 
 
+TRICKY_AT_LEAST = 2  # times each of TRICKY_COMMENTS appears (on top of the random ones)
 SPAN_KEY = 10**7  # customer index * SPAN_KEY + date ordinal sorts spans by customer, day
 
 
@@ -202,6 +203,11 @@ def response_columns(world: World, tickets: Tickets) -> dict[str, pa.Array]:
     text_rng = random.Random(f"{world.seed}:comments")
     comments = [make_comment(text_rng, sentiment("nps" if k else "csat", int(v)))
                 for k, v in zip(is_nps.tolist(), score.tolist(), strict=True)]
+    # every engine-sensitive comment at least twice, spread over the history
+    written = [i for i, c in enumerate(comments) if c.strip()]
+    wanted = min(len(written), TRICKY_AT_LEAST * len(TRICKY_COMMENTS))
+    for k, i in enumerate(np.linspace(0, len(written) - 1, wanted).astype(int).tolist()):
+        comments[written[i]] = TRICKY_COMMENTS[k % len(TRICKY_COMMENTS)]
     loaded = np.minimum(when + (rng.uniform(10, 24 * 60, len(when)) * 60).astype(np.int64),
                         as_of_end)
     n = len(when)
