@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -28,6 +29,7 @@ class Output:
     def __init__(self, out_dir: Path, log: Callable[[str], None] | None) -> None:
         self.out_dir, self.log = out_dir, log
         self.counts: dict[str, int] = {}
+        self.clock = time.perf_counter()
 
     def path(self, table: RawTable) -> Path:
         path = self.out_dir / table.system / f"{table.name}.csv"
@@ -76,7 +78,10 @@ class Output:
         self.counts[name] = rows
         if self.log:
             table = BY_NAME[name]
-            self.log(f"wrote {table.system}/{table.name}.csv: {rows:,} rows")
+            now = time.perf_counter()
+            self.log(f"wrote {table.system}/{table.name}.csv: {rows:,} rows "
+                     f"({now - self.clock:.1f} s)")
+            self.clock = now
 
 
 

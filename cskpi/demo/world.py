@@ -27,7 +27,7 @@ HISTORY_MONTHS = 29  # the first billing month is this many months before the as
 P_RELOAD = {"subscriptions": 0.05, "periods": 0.02, "invoices": 0.01, "tickets": 0.01,
             "usage": 0.005}
 BAD_ROW_SHARE = 0.003  # at least one row of each kind, at most BAD_ROW_CAP_SHARE of a table
-BAD_ROW_CAP_SHARE = 0.008
+BAD_ROW_CAP_SHARE = 0.009
 BAD_ROWS_MAX = 60
 BAD_ROWS_MIN_TABLE_ROWS = 400  # smaller tables get no bad rows
 P_LOWER_CASE_CURRENCY = 0.15

@@ -821,6 +821,9 @@ def test_bad_numbers_and_impossible_dates_are_planted(demo: Demo) -> None:
     for table, columns in IMPOSSIBLE_DATES.items():
         values = [r[c] for r in demo[table] for c in columns]
         assert any(v.startswith(("2025-02-30", "2025-13-01")) for v in values), table
+    # currencies without an FX rate, one per billing table that converts money
+    assert any(r["currency"] == "JPY" for r in demo["billing.subscription_periods"])
+    assert any(r["currency"] == "CHF" for r in demo["billing.invoices"])
 
 
 # ----------------------------------------------------------------------------- usage and costs
