@@ -15,7 +15,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cskpi.demo.billing import INTERVAL_MONTHS
-from cskpi.demo.support import id_array
 from cskpi.demo.world import (
     DAY,
     EPOCH,
@@ -25,6 +24,7 @@ from cskpi.demo.world import (
     World,
     day_seconds,
     epoch_seconds,
+    id_array,
     np_rng,
     ts_array,
 )

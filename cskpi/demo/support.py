@@ -26,6 +26,7 @@ from cskpi.demo.world import (
     choose,
     day_seconds,
     epoch_seconds,
+    id_array,
     np_rng,
     ts_array,
 )
@@ -63,13 +64,6 @@ STATUSES = ("", "new", "open", "pending", "solved", "closed")
 NO_STATUS, S_NEW, S_OPEN, S_PENDING, S_SOLVED, S_CLOSED = range(6)
 MANY_TOUCH_ROUNDS = 4
 TICKETS_PER_CHUNK = 100_000
-
-
-def id_array(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
-    """``prefix`` + zero-padded numbers, e.g. T000042."""
-    text = pc.utf8_lpad(pc.cast(pa.array(np.asarray(numbers, dtype=np.int64)), pa.string()),
-                        width=width, padding="0")
-    return pc.binary_join_element_wise(prefix, text, "")
 
 
 @dataclass

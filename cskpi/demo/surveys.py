@@ -12,8 +12,8 @@ import random
 import numpy as np
 import pyarrow as pa
 
-from cskpi.demo.support import Tickets, id_array
-from cskpi.demo.world import DAY, World, day_seconds, epoch_seconds, np_rng, ts_array
+from cskpi.demo.support import Tickets
+from cskpi.demo.world import DAY, World, day_seconds, epoch_seconds, id_array, np_rng, ts_array
 
 # --- surveys ----------------------------------------------------------------------------
 NPS_EVERY_DAYS = (80, 100)

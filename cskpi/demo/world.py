@@ -295,13 +295,34 @@ def date_array(ordinals: np.ndarray) -> pa.Array:
 def bool_array(rng: np.random.Generator, values: np.ndarray) -> pa.Array:
     """Booleans in the spellings the loaders deliver (true/TRUE/1/yes ...)."""
     values = np.asarray(values, dtype=bool)
-    out = np.empty(len(values), dtype=object)
+    words = [w for w, _ in TRUE_SPELLINGS] + [w for w, _ in FALSE_SPELLINGS]
+    index = np.empty(len(values), dtype=np.int32)
+    offset = 0
     for flag, spellings in ((True, TRUE_SPELLINGS), (False, FALSE_SPELLINGS)):
         where = np.flatnonzero(values == flag)
-        words = np.array([w for w, _ in spellings], dtype=object)
         weights = np.array([p for _, p in spellings])
-        out[where] = words[rng.choice(len(words), size=len(where), p=weights / weights.sum())]
-    return pa.array(out, pa.string())
+        index[where] = offset + rng.choice(len(spellings), size=len(where),
+                                           p=weights / weights.sum())
+        offset += len(spellings)
+    return pa.DictionaryArray.from_arrays(pa.array(index), pa.array(words))
+
+
+def id_array(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+    """``prefix`` + zero-padded numbers (``f"{prefix}{n:0{width}d}"``), built as bytes."""
+    numbers = np.asarray(numbers, dtype=np.int64)
+    if len(numbers) and numbers.max() >= 10**width:
+        width = len(str(int(numbers.max())))
+    head = np.frombuffer(prefix.encode(), dtype=np.uint8)
+    size = len(head) + width
+    text = np.empty((len(numbers), size), dtype=np.uint8)
+    text[:, :len(head)] = head
+    rest = numbers.copy()
+    for j in range(size - 1, len(head) - 1, -1):
+        text[:, j] = 48 + rest % 10
+        rest //= 10
+    offsets = np.arange(0, (len(numbers) + 1) * size, size, dtype=np.int32)
+    return pa.StringArray.from_buffers(len(numbers), pa.py_buffer(offsets),
+                                       pa.py_buffer(text.tobytes()))
 
 
 def choose(rng: np.random.Generator, weighted: Sequence[tuple[T, float]], size: int) -> np.ndarray:
