@@ -83,8 +83,13 @@ validate: install
 # the run ends with pytest's summary.
 test: lint build pytest
 
+# Figures for 10,000 and 100,000 customers (BENCH_LARGE=1 adds 1,000,000): generation,
+# load, full build, a daily run, the floor query beside +kpi_mrr; wall, CPU, peak RSS.
+# On the shared development machine runs queue on $(BENCH_LOCK) (one bench at a time).
+BENCH_LOCK ?= /work/bench.lock
+BENCH_ARGS ?=
 bench: install
-	$(PY) -m cskpi.bench
+	$(if $(wildcard $(dir $(BENCH_LOCK))),flock $(BENCH_LOCK)) $(PY) -m cskpi.bench $(BENCH_ARGS)
 
 # The same pipeline on PostgreSQL (local or not): load RAW_DIR with COPY and run
 # `dbt build --target postgres` (models and data tests). Needs CS_KPIS_PG_USER,
@@ -107,7 +112,7 @@ test-postgres: $(PG_VENV)/.installed
 		&& test -n "$$CS_KPIS_PG_DATABASE" || { echo "error: set CS_KPIS_PG_USER," \
 		"CS_KPIS_PG_PASSWORD and CS_KPIS_PG_DATABASE" >&2; exit 2; }
 	@if ! ls "$(RAW_DIR)"/*/*.csv >/dev/null 2>&1; then \
-		$(PG_VENV)/bin/python -m cskpi.demo_data --out "$(RAW_DIR)" \
+		$(PG_VENV)/bin/python -m cskpi.demo --out "$(RAW_DIR)" \
 			--customers $(DEMO_CUSTOMERS); fi
 	$(PG_VENV)/bin/python -m cskpi.loader_postgres "$(RAW_DIR)"
 	mkdir -p "$(PG_WORK)" && cp profiles.example.yml "$(PG_WORK)/profiles.yml"

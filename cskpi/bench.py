@@ -1,9 +1,25 @@
-"""Benchmark: generate a data set, load it and build it, printing wall times.
+"""Benchmark: generate, load, build and re-run the project at several sizes; print figures.
 
-    python -m cskpi.bench --customers 10000 [--workdir /tmp/cskpi-bench]
+    python -m cskpi.bench [--sizes 10000,100000] [--workdir /tmp/cskpi-bench]
+    BENCH_LARGE=1 python -m cskpi.bench        # adds 1,000,000 customers
+    make bench                                 # the same, under flock /work/bench.lock
 
-Figures, not assertions: the numbers go into issue notes and the README, never into
-timed tests.
+For each size, every step runs as its own process and is measured with ``os.wait4``:
+wall seconds, CPU seconds (user+sys, the stable figure on a shared machine) and peak RSS.
+
+1. generate: ``python -m cskpi.demo`` (100,000 customers x 30 months).
+2. load: ``python -m cskpi.loader`` into a fresh DuckDB file.
+3. full build: ``dbt build`` (every model and test).
+4. daily run: one day of new raw rows is appended (next day's usage for every customer who
+   used the product on the as-of day, a newer copy of that day's tickets) with a later
+   ``_loaded_at``, then ``dbt build`` with ``as_of_date`` moved by a day. While the project
+   has no incremental models this is a full rebuild, and the bench says so.
+5. the "floor query": one DuckDB query doing the minimum work behind customer-month MRR
+   (parse, newest copy per key, paid USD periods, month spine), beside
+   ``dbt run --select +kpi_mrr``, and the ratio of their CPU seconds.
+
+Plus the DuckDB file size after the build and after the daily run. Figures, never
+assertions: the numbers go into issue notes and the README, not into timed tests.
 """
 
 from __future__ import annotations
@@ -11,81 +27,252 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import subprocess
 import sys
 import time
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
-from cskpi import demo_data
-from cskpi.dbt_runner import run_dbt
-from cskpi.loader import load_folder
+import duckdb
 
-# Layers timed on their own, after a full build (upstream tables already exist).
-SELECTIONS = {
-    "staging": "path:models/staging",
-    "revenue": "path:models/intermediate/revenue path:models/marts/revenue "
-               "path:models/marts/core",
-    "voice of customer, support, health, scorecard": (
-        "path:models/intermediate/voice_of_customer path:models/intermediate/support "
-        "path:models/intermediate/health path:models/marts/voice_of_customer "
-        "path:models/marts/support path:models/marts/health path:models/marts/scorecard"
+from cskpi.dbt_runner import PROJECT_DIR, dbt_command, dbt_env
+from cskpi.demo import DEMO_AS_OF
+
+DEFAULT_SIZES = (10_000, 100_000)
+LARGE_SIZE = 1_000_000
+
+
+@dataclass
+class Step:
+    name: str
+    wall: float
+    cpu: float
+    peak_rss_mb: float
+    note: str = ""
+
+
+def measured(name: str, command: list[str], log: Path, env: dict[str, str] | None = None,
+             note: str = "") -> Step:
+    """Runs ``command`` as a child process; wall, user+sys CPU and peak RSS of that child."""
+    started = time.perf_counter()
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        tail = log.read_text(errors="replace").splitlines()[-15:]
+        print("\n".join(tail), file=sys.stderr)
+        raise SystemExit(f"bench: step '{name}' failed with exit code {code} (log: {log})")
+    # ru_maxrss is in kilobytes on Linux
+    return Step(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, note)
+
+
+def in_process(name: str, work: Callable[[], Any], note: str = "") -> tuple[Step, Any]:
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    result = work()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Step(name, wall, cpu, after.ru_maxrss / 1024, note), result
+
+
+def has_incremental_models() -> bool:
+    for path in (PROJECT_DIR / "models").rglob("*.sql"):
+        text = path.read_text(errors="replace")
+        if "materialized='incremental'" in text.replace('"', "'").replace(" ", ""):
+            return True
+    return "+materialized: incremental" in (PROJECT_DIR / "dbt_project.yml").read_text()
+
+
+def append_one_day(duckdb_path: Path, as_of: date) -> dict[str, int]:
+    """New raw rows for the day after ``as_of``, loaded that night (a later _loaded_at)."""
+    next_day = as_of + timedelta(days=1)
+    loaded = f"{next_day.isoformat()}T23:55:00Z"
+    con = duckdb.connect(str(duckdb_path))
+    try:
+        con.execute(
+            """
+            insert into product.usage_daily
+            select customer_id, ?, active_users, sessions, key_events, ?
+            from product.usage_daily where usage_date = ?
+            """, [next_day.isoformat(), loaded, as_of.isoformat()])
+        (usage,) = con.execute("select count(*) from product.usage_daily where usage_date = ?",
+                               [next_day.isoformat()]).fetchone()
+        # a newer copy of an existing key: the as-of day's tickets, now being worked on
+        con.execute(
+            """
+            insert into support.tickets
+            select ticket_id, customer_id, requester_email, assignee_id, channel, priority,
+                   subject, 'open', created_at, ?
+            from support.tickets where left(created_at, 10) = ?
+            """, [loaded, as_of.isoformat()])
+        (tickets,) = con.execute("select count(*) from support.tickets where _loaded_at = ?",
+                                 [loaded]).fetchone()
+    finally:
+        con.close()
+    return {"product.usage_daily": usage, "support.tickets": tickets}
+
+
+def floor_query(as_of: date) -> str:
+    """Customer-month MRR from the raw periods with the least work one query can do."""
+    end = (as_of + timedelta(days=1)).isoformat()
+    return f"""
+    with parsed as (
+        select subscription_period_id, customer_id, billing_interval,
+               try_cast(amount as decimal(18, 2)) as amount,
+               upper(trim(currency)) as currency,
+               lower(trim(is_trial)) in ('true', '1', 'yes') as is_trial,
+               try_cast(period_start as date) as period_start,
+               try_cast(period_end as date) as period_end,
+               try_cast(replace(replace(_loaded_at, 'T', ' '), 'Z', '') as timestamp)
+                   as loaded_at
+        from billing.subscription_periods
     ),
-}
+    newest as (
+        select * from parsed
+        qualify row_number() over (partition by subscription_period_id
+                                   order by loaded_at desc) = 1
+    ),
+    paid as (
+        select customer_id, period_start, coalesce(period_end, date '{end}') as period_end,
+               amount / case billing_interval when 'month' then 1 when 'quarter' then 3
+                                              when 'year' then 12 end as mrr
+        from newest
+        where not is_trial and amount > 0 and currency = 'USD' and period_start is not null
+    ),
+    months as (
+        select cast(unnest(generate_series(
+            cast(date_trunc('month', (select min(period_start) from paid)) as date),
+            cast(date_trunc('month', date '{as_of.isoformat()}') as date),
+            interval 1 month)) as date) as month_start
+    ),
+    customer_months as (
+        select m.month_start, p.customer_id, sum(p.mrr) as mrr
+        from months as m
+        inner join paid as p
+            on p.period_start <= last_day(m.month_start)
+            and p.period_end > last_day(m.month_start)
+        group by all
+    )
+    select count(*), sum(mrr) from customer_months
+    """
 
 
-def _dbt(args: list[str], workdir: Path, duckdb_path: Path) -> float:
-    result = run_dbt(args, duckdb_path, workdir=workdir)
-    if not result.ok:
-        print(result.stdout[-4000:], file=sys.stderr)
-        raise SystemExit(f"dbt {args[0]} failed")
-    return result.seconds
+def bench_size(customers: int, args: argparse.Namespace) -> list[Step]:
+    work = args.workdir / f"c{customers}"
+    work.mkdir(parents=True, exist_ok=True)
+    raw_dir, duckdb_path = work / "raw", work / "bench.duckdb"
+    as_of = date.fromisoformat(DEMO_AS_OF)
+    python = sys.executable
+    steps: list[Step] = []
+
+    def say(msg: str) -> None:
+        print(f"  [{customers:,}] {msg}", flush=True)
+
+    if args.reuse_data and (raw_dir / "product" / "usage_daily.csv").exists():
+        say("reusing generated data")
+    else:
+        say("generating")
+        steps.append(measured("generate (python -m cskpi.demo)", [
+            python, "-m", "cskpi.demo", "--out", str(raw_dir), "--customers", str(customers),
+            "--seed", str(args.seed), "--as-of", as_of.isoformat()], work / "generate.log"))
+    csv_bytes = sum(p.stat().st_size for p in raw_dir.rglob("*.csv"))
+
+    say("loading")
+    duckdb_path.unlink(missing_ok=True)
+    steps.append(measured("load (python -m cskpi.loader)", [
+        python, "-m", "cskpi.loader", str(raw_dir), "--duckdb-path", str(duckdb_path)],
+        work / "load.log"))
+
+    def dbt(name: str, dbt_args: list[str], log: str, note: str = "") -> Step:
+        selective = any(a in ("--select", "-s") for a in dbt_args)
+        return measured(name, dbt_command(dbt_args, work), work / log,
+                        env=dbt_env(duckdb_path, selective=selective), note=note)
+
+    variables = json.dumps({"as_of_date": as_of.isoformat()})
+    say("dbt parse")
+    steps.append(dbt("dbt parse", ["parse"], "parse.log"))
+    say("full dbt build")
+    steps.append(dbt("full dbt build", ["build", "--vars", variables], "build.log"))
+    size_after_build = duckdb_path.stat().st_size
+
+    say("appending one day and running the daily build")
+    step, appended = in_process("append one day of raw rows",
+                                lambda: append_one_day(duckdb_path, as_of))
+    step.note = ", ".join(f"{n} {t}" for t, n in appended.items())
+    steps.append(step)
+    next_vars = json.dumps({"as_of_date": (as_of + timedelta(days=1)).isoformat()})
+    incremental = has_incremental_models()
+    steps.append(dbt("daily run: dbt build, as_of + 1 day", ["build", "--vars", next_vars],
+                     "daily.log", note="incremental models" if incremental
+                     else "no incremental models yet: a full rebuild"))
+    size_after_daily = duckdb_path.stat().st_size
+
+    say("floor query and +kpi_mrr")
+
+    def run_floor() -> tuple[int, float]:
+        con = duckdb.connect(str(duckdb_path), read_only=True)
+        try:
+            return con.execute(floor_query(as_of)).fetchone()
+        finally:
+            con.close()
+
+    floor, (rows, _mrr) = in_process("floor query (one DuckDB query)", run_floor)
+    floor.note = f"{rows:,} customer-months"
+    steps.append(floor)
+    chain = dbt("dbt run --select +kpi_mrr", ["run", "--vars", variables, "--select",
+                                               "+kpi_mrr"], "kpi_mrr.log")
+    chain.note = f"{chain.cpu / max(floor.cpu, 1e-3):.0f}x the floor query's CPU"
+    steps.append(chain)
+
+    print(f"\n{customers:,} customers ({os.cpu_count()} cores; CPU = user+sys of the step; "
+          f"raw CSV {csv_bytes / 1e9:.2f} GB)")
+    print(f"  {'step':<42} {'wall s':>8} {'CPU s':>8} {'peak RSS':>10}  note")
+    for s in steps:
+        print(f"  {s.name:<42} {s.wall:8.1f} {s.cpu:8.1f} {s.peak_rss_mb:7.0f} MB  {s.note}")
+    print(f"  DuckDB file: {size_after_build / 2**30:.2f} GiB after the full build, "
+          f"{size_after_daily / 2**30:.2f} GiB after the daily run")
+    ratio = chain.cpu / max(floor.cpu, 1e-3)
+    print(f"  +kpi_mrr chain / floor query: {ratio:.1f}x CPU ({chain.cpu:.1f} s vs "
+          f"{floor.cpu:.2f} s), {chain.wall / max(floor.wall, 1e-3):.1f}x wall", flush=True)
+    return steps
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated customer counts (default: 10000,100000; "
+                             "BENCH_LARGE=1 adds 1000000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/cskpi-bench"))
     parser.add_argument("--reuse-data", action="store_true",
-                        help="keep an existing generated folder")
+                        help="keep an existing generated folder of the same size")
     args = parser.parse_args(argv)
-
-    raw_dir = args.workdir / f"raw_{args.customers}"
-    duckdb_path = args.workdir / f"bench_{args.customers}.duckdb"
+    if args.sizes:
+        try:
+            sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+        except ValueError:
+            print(f"error: --sizes must be comma-separated integers, got {args.sizes!r}",
+                  file=sys.stderr)
+            return 2
+    else:
+        sizes = list(DEFAULT_SIZES)
+        if os.environ.get("BENCH_LARGE") == "1":
+            sizes.append(LARGE_SIZE)
+    if any(s < 1 for s in sizes):
+        print("error: every size must be at least 1 customer", file=sys.stderr)
+        return 2
     args.workdir.mkdir(parents=True, exist_ok=True)
-    as_of = demo_data.DEMO_AS_OF
-    figures: dict[str, float] = {}
-
-    if not (args.reuse_data and raw_dir.exists()):
-        started = time.perf_counter()
-        rows = demo_data.generate(raw_dir, customers=args.customers, seed=args.seed,
-                                  as_of=date.fromisoformat(as_of))
-        figures["generate"] = time.perf_counter() - started
-        print(f"generated {sum(rows.values()):,} raw rows for {args.customers:,} customers")
-
-    duckdb_path.unlink(missing_ok=True)
-    started = time.perf_counter()
-    load_folder(raw_dir, duckdb_path, quiet=True)
-    figures["load"] = time.perf_counter() - started
-
-    variables = json.dumps({"as_of_date": as_of})
-    figures["dbt parse"] = _dbt(["parse"], args.workdir, duckdb_path)
-    figures["dbt build (all models and tests)"] = _dbt(
-        ["build", "--vars", variables], args.workdir, duckdb_path)
-    for name, selector in SELECTIONS.items():
-        figures[f"dbt build, {name} only"] = _dbt(
-            ["build", "--vars", variables, "--select", selector], args.workdir, duckdb_path)
-
-    from cskpi import validate
-
-    started = time.perf_counter()
-    if validate.main(["--duckdb-path", str(duckdb_path)]) != 0:
-        raise SystemExit("validation failed")
-    figures["Great Expectations suites"] = time.perf_counter() - started
-
-    print(f"\nwall times, {args.customers:,} customers ({os.cpu_count()} cores):")
-    for name, seconds in figures.items():
-        print(f"  {name:<62} {seconds:8.1f} s")
+    print(f"bench: sizes {', '.join(f'{s:,}' for s in sizes)}; work in {args.workdir}")
+    for customers in sizes:
+        bench_size(customers, args)
     return 0
 
 

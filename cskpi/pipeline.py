@@ -145,11 +145,11 @@ def _build_and_publish(raw_dir: Path, as_of: str, duckdb_path: Path, work_path: 
                        demo_customers: int, validate: bool, dbt_vars: dict[str, object],
                        lock_fd: int | None):
     if raw_dir.resolve() == DEMO_DIR.resolve() and not any(raw_dir.glob("*/*.csv")):
-        from cskpi import demo_data
+        from cskpi import demo
 
         t = _step(f"generating demo data ({demo_customers} customers) in {raw_dir}")
-        demo_data.generate(raw_dir, customers=demo_customers,
-                           as_of=date.fromisoformat(demo_data.DEMO_AS_OF))
+        demo.generate(raw_dir, customers=demo_customers,
+                      as_of=date.fromisoformat(demo.DEMO_AS_OF))
         _done(t)
 
     t = _step(f"loading {raw_dir} into the working file {work_path}")

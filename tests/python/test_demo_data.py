@@ -1,4 +1,4 @@
-"""Tests for the demo data generator (cskpi.demo_data).
+"""Tests for the demo data generator (cskpi.demo).
 
 The generator is the project's stand-in for real raw data, so these tests read like the
 brief: the files follow the contract, the same seed gives the same bytes, and every edge
@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from cskpi import demo_data
 from cskpi.contract import BY_NAME, RAW_TABLES
+from cskpi.demo import DEMO_AS_OF, generate
+from cskpi.demo.cli import main
+from cskpi.demo.world import add_months
 
-AS_OF = date.fromisoformat(demo_data.DEMO_AS_OF)
+AS_OF = date.fromisoformat(DEMO_AS_OF)
 AS_OF_END = datetime(AS_OF.year, AS_OF.month, AS_OF.day, 23, 59, 59)
 TRUE = {"true", "1", "yes"}
 FALSE = {"false", "0", "no"}
@@ -149,18 +151,18 @@ def is_paid(p: dict[str, str]) -> bool:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """The default run: 600 customers, seed 42, as of DEMO_AS_OF."""
     folder = tmp_path_factory.mktemp("demo600")
-    return Demo(folder, demo_data.generate(folder))
+    return Demo(folder, generate(folder))
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     folder = tmp_path_factory.mktemp("demo120")
-    return Demo(folder, demo_data.generate(folder, customers=120, seed=7))
+    return Demo(folder, generate(folder, customers=120, seed=7))
 
 
 # ----------------------------------------------------------------------------- layout
 def test_same_seed_gives_byte_identical_files(small: Demo, tmp_path: Path) -> None:
-    again = demo_data.generate(tmp_path, customers=120, seed=7)
+    again = generate(tmp_path, customers=120, seed=7)
     assert again == small.counts
     for t in RAW_TABLES:
         name = Path(t.system) / f"{t.name}.csv"
@@ -168,7 +170,7 @@ def test_same_seed_gives_byte_identical_files(small: Demo, tmp_path: Path) -> No
 
 
 def test_another_seed_gives_other_data(small: Demo, tmp_path: Path) -> None:
-    demo_data.generate(tmp_path, customers=120, seed=8)
+    generate(tmp_path, customers=120, seed=8)
     name = Path("billing") / "subscription_periods.csv"
     assert (tmp_path / name).read_bytes() != (small.folder / name).read_bytes()
 
@@ -294,7 +296,7 @@ BAD_ROW_CHECKS = {  # a cheap version of staging's checks, enough to find the pl
         or boolean(r["is_trial"]) is None or day(r["period_start"]) is None
         or r["billing_interval"] not in ("month", "quarter", "year")
         or r["currency"].upper() not in ("USD", "EUR", "GBP")
-        or r["subscription_id"] not in ids["subscriptions"]
+        or r["subscription_id"] not in ids["subscriptions"] or not r["quantity"].isdigit()
         or (r["period_end"] and day(r["period_end"]) < day(r["period_start"]))),
     "billing.invoices": lambda r, ids: (
         r["customer_id"] not in ids["customers"] or number(r["amount"]) is None
@@ -557,7 +559,7 @@ def test_annual_contracts_renew_lapse_or_are_replaced(demo: Demo) -> None:
         if not s or s["contract_term_months"] != "12":
             continue
         start = day(s["started_at"])
-        renewal = demo_data.add_months(start, 12)
+        renewal = add_months(start, 12)
         if any(day(p["period_start"]) == renewal for p in ps):
             renewed += 1
         elif s["ended_at"] == renewal.isoformat():
@@ -747,6 +749,83 @@ def test_comments_mention_themes_some_two_some_none_some_blank(demo: Demo) -> No
     assert seen == set(THEME_KEYWORDS)
 
 
+# Text that SQL engines treat differently (issue 11): the cross-engine comparison only
+# catches a wrong text macro or parser if the demo data contain these cases.
+ENGINE_SENSITIVE_COMMENTS = {
+    "a tab between words": lambda c: re.search(r"\w\t\w", c),
+    "repeated spaces": lambda c: re.search(r"\w  +\w", c),
+    "guillemets around a keyword": lambda c: re.search(r"«(price|support|onboarding)»", c),
+    "an e-mail address inside the text": lambda c: re.search(r"\w \S*john\.smith@example\.com", c),
+    "another e-mail, after a parenthesis": lambda c: re.search(r"\(cc: \S+@\S+\)", c),
+    "non-ASCII letters": lambda c: re.search(r"[éßëŁ]", c),
+    "a non-Latin script": lambda c: re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", c),
+    "a line break (LF) inside the field": lambda c: "\n" in c.replace("\r\n", ""),
+    "a CRLF inside the field": lambda c: "\r\n" in c,
+    "double quotes and a comma": lambda c: '"' in c and "," in c,
+    "leading and trailing spaces around text": lambda c: c != c.strip() and c.strip(),
+    "a number with a decimal point": lambda c: re.search(r"\d\.\d", c),
+}
+
+
+def test_comments_hold_every_engine_sensitive_case(demo: Demo) -> None:
+    comments = [r["comment"] for r in demo["surveys.survey_responses"]]
+    for case, found in ENGINE_SENSITIVE_COMMENTS.items():
+        assert sum(1 for c in comments if found(c)) >= 2, case
+    tricky = [c for c in comments if "\n" in c or "\t" in c.strip() or "«" in c or "@" in c]
+    assert len(tricky) < 0.05 * len(comments)  # rare, like in real exports
+
+
+def test_the_loader_reads_quoted_multi_line_fields_exactly(demo: Demo, tmp_path: Path) -> None:
+    """DuckDB's CSV reader (the loader) and Python's csv module see the same values."""
+    import duckdb
+
+    from cskpi.loader import load_folder
+
+    load_folder(demo.folder, tmp_path / "raw.duckdb", quiet=True)
+    con = duckdb.connect(str(tmp_path / "raw.duckdb"), read_only=True)
+    try:
+        loaded = dict(con.execute(
+            "select response_id, coalesce(comment, '') from surveys.survey_responses"
+        ).fetchall())
+        subjects = {r[0] for r in con.execute("select distinct subject from support.tickets"
+                                              ).fetchall()}
+    finally:
+        con.close()
+    expected = {r["response_id"]: r["comment"] for r in demo["surveys.survey_responses"]}
+    assert loaded == expected
+    assert any("\n" in c for c in loaded.values()) and any("«" in c for c in loaded.values())
+    assert subjects == {r["subject"] for r in demo["support.tickets"]}
+    assert any('"' in s and "," in s for s in subjects) and any("\n" in s for s in subjects)
+
+
+NOT_AN_INTEGER = {  # table -> the integer columns that carry a "12.5" planted bad row
+    "product.usage_daily": ("active_users", "sessions", "key_events"),
+    "billing.subscriptions": ("contract_term_months",),
+    "billing.subscription_periods": ("quantity",),
+    "crm.customer_business_metrics": ("employee_count",),
+    "surveys.survey_responses": ("score",),
+}
+IMPOSSIBLE_DATES = {  # table -> date columns that carry a 2025-02-30 (or month 13) row
+    "billing.subscriptions": ("started_at",), "billing.subscription_periods": ("period_start",),
+    "billing.invoices": ("due_date",), "support.ticket_events": ("event_at",),
+    "support.tickets": ("created_at",), "surveys.survey_responses": ("responded_at",),
+    "product.usage_daily": ("usage_date",), "crm.customer_business_metrics": ("as_of_date",),
+    "crm.customer_owner_history": ("valid_from",),
+}
+
+
+def test_bad_numbers_and_impossible_dates_are_planted(demo: Demo) -> None:
+    for table, columns in NOT_AN_INTEGER.items():
+        values = [r[c] for r in demo[table] for c in columns]
+        assert any(re.fullmatch(r"\d+\.5", v) for v in values), table
+    for table, columns in IMPOSSIBLE_DATES.items():
+        values = [r[c] for r in demo[table] for c in columns]
+        assert any(v.startswith(("2025-02-30", "2025-13-01")) for v in values), table
+    # currencies without an FX rate, one per billing table that converts money
+    assert any(r["currency"] == "JPY" for r in demo["billing.subscription_periods"])
+    assert any(r["currency"] == "CHF" for r in demo["billing.invoices"])
+
+
 # ----------------------------------------------------------------------------- usage and costs
 def test_usage_only_while_subscribed_with_gaps_and_silent_customers(demo: Demo) -> None:
     spans: dict[str, list[tuple[date, date]]] = defaultdict(list)
@@ -782,7 +861,7 @@ def test_cs_costs_every_month_with_categories_and_a_few_gaps(demo: Demo) -> None
 # ----------------------------------------------------------------------------- CLI
 def test_cli_writes_every_table_and_reports_progress(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    assert demo_data.main(["--out", str(tmp_path), "--customers", "30", "--seed", "3",
+    assert main(["--out", str(tmp_path), "--customers", "30", "--seed", "3",
                            "--as-of", "2026-11-15"]) == 0
     out = capsys.readouterr().out
     for t in RAW_TABLES:
@@ -793,7 +872,7 @@ def test_cli_writes_every_table_and_reports_progress(tmp_path: Path,
 
 def test_other_as_of_dates_move_the_whole_history(tmp_path: Path) -> None:
     as_of = date(2025, 3, 10)
-    demo_data.generate(tmp_path, customers=40, seed=1, as_of=as_of)
+    generate(tmp_path, customers=40, seed=1, as_of=as_of)
     starts = [day(r["period_start"]) for r in read(tmp_path, "billing.subscription_periods")
               if day(r["period_start"])]
     assert max(starts) <= as_of

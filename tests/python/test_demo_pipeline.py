@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cskpi import demo_data, pipeline
+from cskpi import pipeline
+from cskpi.demo import generate as generate_demo
 from cskpi.publish import default_work_path
 
 pytestmark = pytest.mark.slow  # builds the full demo (`make test-fast` skips it)
@@ -35,7 +36,7 @@ SPEC_MARTS = (
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     tmp = tmp_path_factory.mktemp("demo")
     raw = tmp / "raw"
-    demo_data.generate(raw, customers=150, seed=7, as_of=date.fromisoformat(AS_OF))
+    generate_demo(raw, customers=150, seed=7, as_of=date.fromisoformat(AS_OF))
     db = tmp / "warehouse.duckdb"
     mp = pytest.MonkeyPatch()
     mp.setenv("DBT_TARGET_PATH", str(tmp / "target"))
