@@ -7,7 +7,7 @@ customer_months as (
 ),
 
 invoices as (
-    select * from {{ ref('stg_billing__invoices') }}
+    select * from {{ ref('int_invoices_conformed') }}
 ),
 
 scoring_parameters as (

@@ -7,7 +7,7 @@ customer_months as (
 ),
 
 business_metrics as (
-    select * from {{ ref('stg_crm__customer_business_metrics') }}
+    select * from {{ ref('int_customer_business_metrics_conformed') }}
     where as_of_date <= {{ cs_as_of_date() }}
 ),
 

@@ -7,7 +7,7 @@ customer_months as (
 ),
 
 usage_daily as (
-    select * from {{ ref('stg_product__usage_daily') }}
+    select * from {{ ref('int_usage_daily_conformed') }}
     where usage_date <= {{ cs_as_of_date() }}
 ),
 
