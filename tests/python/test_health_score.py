@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow  # dbt builds of its fixtures (`make test-fast` sk
 
 AS_OF = "2025-03-15"
 FEB = "2025-02-01"
-SELECT = "path:models/staging +kpi_customer_health_score"
+# the staging layer and the conformed layer (the audit model reads both), then the mart
+SELECT = "path:models/staging path:models/intermediate/conformed +kpi_customer_health_score"
 
 
 def approx(value: float) -> object:
@@ -189,6 +190,17 @@ def _raw(root) -> RawFolder:
     f.employees("G4", "2023-12-01", 40)
     f.employees("G4", "2025-03-16", 80)  # after as_of: ignored
 
+    # band boundary: exactly 75 by hand, 74.99999999999999 in doubles (see the test)
+    f.customer("N1", seats=10)
+    f.usage("N1", FEB_DAYS, 6)  # 6 / 10 = 0.6 -> 75
+    for day, priority in [("05", "urgent"), ("06", "urgent"), ("07", "normal"),
+                          ("08", "normal"), ("09", "normal"), ("10", "normal")]:
+        t = f.ticket("N1", f"2025-02-{day}", priority, [(f"2025-02-{day}", "solved")])
+        if priority == "normal" and day != "10":
+            f.answer("N1", "csat", 5 if day == "07" else 4, f"2025-02-{day}", ticket_id=t)
+    f.employees("N1", "2024-02-15", 12)
+    f.employees("N1", "2025-02-01", 13)
+
     # excluded: a test account
     f.customer("TEST", test=True)
     return raw
@@ -337,6 +349,23 @@ def test_health_score_change(wh: Warehouse) -> None:
     assert f(feb["health_score"]) == approx(100)
     assert feb["health_band"] == "green"
     assert f(feb["health_score_change"]) == approx(21.428571)
+
+
+def test_health_band_decided_on_the_score_rounded_to_6_decimals(wh: Warehouse) -> None:
+    # N1 by hand: usage 75 (0.6 / 0.8); support 100 - 2 * 15 - 4 * 5 = 50; sentiment:
+    # CSAT 5, 4, 4 -> mean 13/3 -> (13/3 - 1) / 4 * 100 = 250/3; billing 100 (no
+    # invoices); growth 12 -> 13 employees: 50 + 250 / 12 = 425/6.
+    # (35*75 + 20*50 + 20*250/3 + 15*100 + 10*425/6) / 100
+    # = (2625 + 1000 + 5000/3 + 1500 + 2125/3) / 100 = (5125 + 2375) / 100 = 75 -> green.
+    r = score(wh, "N1")
+    assert (f(r["usage_score"]), f(r["support_score"]), f(r["sentiment_score"]),
+            f(r["billing_score"]), f(r["growth_score"])) == (
+        approx(75), approx(50), approx(250 / 3), approx(100), approx(425 / 6))
+    assert abs(f(r["health_score"]) - 75) < 1e-9
+    # In doubles the weighted mean comes out just below 75 (74.99999999999999):
+    # the column stays unrounded, and this is what makes N1 a boundary case.
+    assert f(r["health_score"]) < 75, "N1 no longer sits on the float boundary"
+    assert r["health_band"] == "green"
 
 
 @pytest.mark.parametrize("customer_id, expected, now, then", [

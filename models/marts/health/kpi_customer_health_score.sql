@@ -5,8 +5,86 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
+customer_months as (
+    select * from {{ ref('int_customer_months') }}
+    where is_active_end
+),
+
+usage_scores as (
+    select * from {{ ref('int_health_usage_scores') }}
+),
+
+support_scores as (
+    select * from {{ ref('int_health_support_scores') }}
+),
+
+sentiment_scores as (
+    select * from {{ ref('int_health_sentiment_scores') }}
+),
+
+billing_scores as (
+    select * from {{ ref('int_health_billing_scores') }}
+),
+
+growth_scores as (
+    select * from {{ ref('int_health_growth_scores') }}
+),
+
+health_score_weights as (
+    select * from {{ ref('health_score_weights') }}
+),
+
+-- The five components beside each customer-month (each component model has
+-- one row per customer-month of the spine).
 components as (
-    select * from {{ ref('int_customer_health_components') }}
+    select
+        customer_months.customer_id,
+        customer_months.month,
+        customer_months.snapshot_date,
+        customer_months.segment,
+        customer_months.cs_rep_id,
+        customer_months.mrr,
+        usage_scores.usage_score,
+        usage_scores.seats,
+        usage_scores.usage_days,
+        usage_scores.avg_active_users,
+        usage_scores.seat_utilization,
+        usage_scores.has_usage_history,
+        support_scores.support_score,
+        support_scores.tickets_90d,
+        support_scores.high_urgent_tickets_90d,
+        support_scores.low_normal_tickets_90d,
+        support_scores.stale_tickets,
+        sentiment_scores.sentiment_score,
+        sentiment_scores.latest_nps_score,
+        sentiment_scores.latest_nps_date,
+        sentiment_scores.csat_responses_90d,
+        sentiment_scores.csat_mean_90d,
+        billing_scores.billing_score,
+        billing_scores.overdue_invoices,
+        billing_scores.has_uncollectible_90d,
+        growth_scores.growth_score,
+        growth_scores.employees_now,
+        growth_scores.employees_now_date,
+        growth_scores.employees_12m_ago,
+        growth_scores.employees_12m_ago_date,
+        growth_scores.employee_growth
+    from customer_months
+    left join usage_scores
+        on customer_months.customer_id = usage_scores.customer_id
+            and customer_months.month = usage_scores.month
+    left join support_scores
+        on customer_months.customer_id = support_scores.customer_id
+            and customer_months.month = support_scores.month
+    left join sentiment_scores
+        on customer_months.customer_id = sentiment_scores.customer_id
+            and customer_months.month = sentiment_scores.month
+    left join billing_scores
+        on customer_months.customer_id = billing_scores.customer_id
+            and customer_months.month = billing_scores.month
+    left join growth_scores
+        on customer_months.customer_id = growth_scores.customer_id
+            and customer_months.month = growth_scores.month
 ),
 
 weights as (
@@ -21,7 +99,7 @@ weights as (
             as billing_weight,
         max(case when lower(trim(component)) = 'growth' then weight end)
             as growth_weight
-    from {{ ref('health_score_weights') }}
+    from health_score_weights
 ),
 
 -- The weight each component carries for the row: its seed weight when the
@@ -83,16 +161,29 @@ scored as (
     from weighted
 ),
 
-banded as (
+-- The band is decided on the score rounded to 6 decimals, so that float noise
+-- at a boundary (74.99999999999999 for an exact 75) cannot flip it; the
+-- health_score column itself stays unrounded.
+rounded as (
     select
         scored.*,
+        round(cast(health_score as {{ dbt.type_numeric() }}), 6)
+            as health_score_for_band
+    from scored
+),
+
+banded as (
+    select
+        rounded.*,
         case
-            when health_score is null then null
-            when health_score >= {{ var('health_band_green_min') }} then 'green'
-            when health_score >= {{ var('health_band_yellow_min') }} then 'yellow'
+            when health_score_for_band is null then null
+            when health_score_for_band >= {{ var('health_band_green_min') }}
+                then 'green'
+            when health_score_for_band >= {{ var('health_band_yellow_min') }}
+                then 'yellow'
             else 'red'
         end as health_band
-    from scored
+    from rounded
 ),
 
 with_previous as (

@@ -78,7 +78,12 @@ health as (
     select
         month,
         count(*) as customers_scored,
-        avg(cast(health_score as {{ cs_type_double() }})) as avg_health_score,
+        -- Summed as exact decimals (18 places, far below a double's precision
+        -- at 0-100), so the mean is the same to the last bit whatever order
+        -- the warehouse adds the rows in; a float avg() is not.
+        {{ cs_safe_divide(
+            'sum(cast(health_score as decimal(38, 18)))', 'count(health_score)'
+        ) }} as avg_health_score,
         sum(case when health_band = 'green' then 1 else 0 end) as green_customers,
         sum(case when health_band = 'yellow' then 1 else 0 end)
             as yellow_customers,
