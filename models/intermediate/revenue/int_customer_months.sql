@@ -1,4 +1,11 @@
 /* grain: one row per customer per month, first paid month to the as_of month */
+{{ config(
+    materialized=cs_incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='month',
+    on_schema_change='fail',
+    post_hook=["{{ cs_delete_months_outside_spine() }}"]
+) }}
 with
 
 customers as (
@@ -8,6 +15,12 @@ customers as (
 
 months as (
     select * from {{ ref('int_months') }}
+),
+
+-- Incremental runs recompute whole months from here on (the first month on a
+-- full refresh); earlier months are kept as they are.
+recompute as (
+    {{ cs_revenue_recompute_from_month() }}
 ),
 
 fx_rates as (
@@ -57,6 +70,7 @@ customer_spine as (
     inner join months
         on months.month
             >= {{ cs_month_of('first_paid_periods.first_paid_date') }}
+    where months.month >= (select recompute_from_month from recompute)
 ),
 
 -- C: MRR on the snapshot date of M at M's rates.
@@ -90,33 +104,32 @@ mrr_previous_at_current_rates as (
     inner join fx_rates
         on currency_mrr.currency = fx_rates.currency
             and months.month = fx_rates.month
+    where months.month >= (select recompute_from_month from recompute)
     group by currency_mrr.customer_id, months.month
 ),
 
 -- The customer's billing currency in M: that of its latest paid period
--- started on or before the snapshot date.
-latest_period_starts as (
+-- started on or before the snapshot date (the greatest currency among periods
+-- sharing that start). One pass: the greatest 'YYYY-MM-DD' || currency string
+-- orders by start date first (fixed width), then by currency.
+billing_currencies as (
     select
         customer_spine.customer_id,
         customer_spine.month,
-        max(paid_periods.period_start) as latest_period_start
+        substr(
+            max(
+                {{ dbt.concat([
+                    'cast(paid_periods.period_start as ' ~ dbt.type_string() ~ ')',
+                    'paid_periods.currency'
+                ]) }}
+            ),
+            11
+        ) as currency
     from customer_spine
     inner join paid_periods
         on customer_spine.customer_id = paid_periods.customer_id
             and customer_spine.snapshot_date >= paid_periods.period_start
     group by customer_spine.customer_id, customer_spine.month
-),
-
-billing_currencies as (
-    select
-        latest_period_starts.customer_id,
-        latest_period_starts.month,
-        max(paid_periods.currency) as currency
-    from latest_period_starts
-    inner join paid_periods
-        on latest_period_starts.customer_id = paid_periods.customer_id
-            and latest_period_starts.latest_period_start = paid_periods.period_start
-    group by latest_period_starts.customer_id, latest_period_starts.month
 ),
 
 -- The CSM owning the customer on the first day of M and on its snapshot date:
@@ -160,6 +173,7 @@ joined as (
     select
         customer_spine.customer_id,
         customer_spine.month,
+        customer_spine.previous_month,
         customer_spine.snapshot_date,
         customer_spine.is_complete_month,
         customer_spine.month_number,
@@ -198,23 +212,31 @@ joined as (
             and customer_spine.month = owners.month
 ),
 
--- mrr_start: C of M-1 at M-1's rates. The spine has no gaps, so the
--- previous row is M-1; before the first paid month there was no MRR.
+-- mrr_start: C of M-1 at M-1's rates (no row before the first paid month:
+-- no MRR). Active at an earlier month end <=> the first month with MRR is
+-- earlier. Two hash joins instead of a window sorting every customer-month.
+first_active_months as (
+    select
+        customer_id,
+        min(month) as first_active_month
+    from mrr_at_snapshot
+    where mrr > 0
+    group by customer_id
+),
+
 with_history as (
     select
         joined.*,
+        coalesce(mrr_at_previous_snapshot.mrr, 0) as mrr_start,
         coalesce(
-            lag(mrr) over (partition by customer_id order by month), 0
-        ) as mrr_start,
-        coalesce(
-            max(case when mrr > 0 then 1 else 0 end) over (
-                partition by customer_id
-                order by month
-                rows between unbounded preceding and 1 preceding
-            ),
-            0
-        ) = 1 as was_active_before
+            first_active_months.first_active_month < joined.month, false
+        ) as was_active_before
     from joined
+    left join mrr_at_snapshot as mrr_at_previous_snapshot
+        on joined.customer_id = mrr_at_previous_snapshot.customer_id
+            and joined.previous_month = mrr_at_previous_snapshot.month
+    left join first_active_months
+        on joined.customer_id = first_active_months.customer_id
 ),
 
 -- Movements in a fixed order, P = mrr_start_current_rates, C = mrr.
@@ -313,7 +335,12 @@ final as (
             as is_first_paid_month,
         cast(
             month = first_paid_month and mrr = 0 as {{ dbt.type_boolean() }}
-        ) as is_churned_new
+        ) as is_churned_new,
+
+        -- bookkeeping: the incremental watermark
+        cast(
+            {{ cs_revenue_inputs_loaded_at() }} as {{ dbt.type_timestamp() }}
+        ) as _inputs_loaded_at
     from classified
 )
 

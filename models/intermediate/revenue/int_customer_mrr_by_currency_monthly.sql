@@ -1,8 +1,21 @@
 /* grain: one row per customer, month and currency with MRR on the snapshot date */
+{{ config(
+    materialized=cs_incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='month',
+    on_schema_change='fail',
+    post_hook=["{{ cs_delete_months_outside_spine() }}"]
+) }}
 with
+
+-- Incremental runs recompute whole months from recompute_from_month on.
+recompute as (
+    {{ cs_revenue_recompute_from_month() }}
+),
 
 months as (
     select * from {{ ref('int_months') }}
+    where month >= (select recompute_from_month from recompute)
 ),
 
 paid_periods as (
@@ -55,7 +68,12 @@ final as (
         cast(
             aggregated.mrr_local * fx_rates.rate_to_reporting
             as {{ cs_type_money() }}
-        ) as mrr
+        ) as mrr,
+
+        -- bookkeeping: the incremental watermark
+        cast(
+            {{ cs_revenue_inputs_loaded_at() }} as {{ dbt.type_timestamp() }}
+        ) as _inputs_loaded_at
     from aggregated
     left join fx_rates
         on aggregated.currency = fx_rates.currency

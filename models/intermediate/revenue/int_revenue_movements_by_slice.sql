@@ -9,17 +9,14 @@ customer_months as (
     select * from {{ ref('int_customer_months') }}
 ),
 
-sliced as (
-    {{ cs_slice_rows(
-        'customer_months', {'segment': 'segment', 'cs_rep': 'cs_rep_id'}
-    ) }}
-),
-
-aggregated as (
+-- One pass over the customer-months: the totals per month, segment and rep.
+-- The slices add these up (sums of sums are exact), so the big table is read
+-- once instead of once per dimension.
+by_segment_and_rep as (
     select
         month,
-        dimension,
-        dimension_value,
+        segment,
+        cs_rep_id,
 
         -- customers
         sum(case when is_active_start then 1 else 0 end) as customers_start,
@@ -42,6 +39,40 @@ aggregated as (
         sum(contraction_mrr) as contraction_mrr,
         sum(churned_mrr) as churned_mrr,
         sum(mrr) as mrr_end
+    from customer_months
+    group by month, segment, cs_rep_id
+),
+
+sliced as (
+    {{ cs_slice_rows(
+        'by_segment_and_rep', {'segment': 'segment', 'cs_rep': 'cs_rep_id'}
+    ) }}
+),
+
+aggregated as (
+    select
+        month,
+        dimension,
+        dimension_value,
+
+        -- customers
+        sum(customers_start) as customers_start,
+        sum(churned_customers) as churned_customers,
+        sum(new_customers) as new_customers,
+        sum(reactivated_customers) as reactivated_customers,
+        sum(churned_new_customers) as churned_new_customers,
+        sum(customers_end) as customers_end,
+
+        -- mrr
+        sum(mrr_start) as mrr_start,
+        sum(mrr_start_current_rates) as mrr_start_current_rates,
+        sum(fx_impact) as fx_impact,
+        sum(new_mrr) as new_mrr,
+        sum(expansion_mrr) as expansion_mrr,
+        sum(reactivation_mrr) as reactivation_mrr,
+        sum(contraction_mrr) as contraction_mrr,
+        sum(churned_mrr) as churned_mrr,
+        sum(mrr_end) as mrr_end
     from sliced
     group by month, dimension, dimension_value
 ),

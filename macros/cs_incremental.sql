@@ -1,0 +1,155 @@
+{#-
+    Incremental daily runs of the revenue state (see DECISIONLOG.md, "Incremental
+    daily runs").
+
+    A month-grained incremental model replaces whole months: every run deletes
+    and re-inserts each month from `cs_revenue_recompute_from_month()` on
+    (delete+insert on unique_key `month`), so a row that vanishes inside a
+    recomputed month (a period replaced by a newer copy) cannot linger.
+    `--full-refresh` builds the same rows from scratch.
+-#}
+
+{#- Materialisation for the incremental models: `incremental` where dbt's
+    delete+insert strategy exists (DuckDB, PostgreSQL, Snowflake, Redshift), a
+    plain table elsewhere (Spark parquet tables and BigQuery cannot delete by
+    key without a table format or partitioning), so the same SQL runs
+    everywhere and `is_incremental()` is simply false there. -#}
+{% macro cs_incremental_materialization() -%}
+    {%- if target.type in ('duckdb', 'postgres', 'snowflake', 'redshift') -%}
+        incremental
+    {%- else -%}
+        table
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The newest `_loaded_at` among the raw rows (clean or rejected) the revenue
+    state reads: stored on every row as `_inputs_loaded_at`; its maximum in the
+    table is the next run's watermark. -#}
+{% macro cs_revenue_inputs_loaded_at() -%}
+    (
+        select max(_loaded_at) from (
+            {%- for model in cs_revenue_state_inputs() %}
+            select max(_loaded_at) as _loaded_at from {{ ref(model) }}
+            {%- if not loop.last %}
+            union all
+            {%- endif %}
+            {%- endfor %}
+        ) as inputs
+    )
+{%- endmacro %}
+
+{% macro cs_revenue_state_inputs() -%}
+    {{ return([
+        'base_billing__subscription_periods',
+        'base_billing__subscriptions',
+        'base_billing__fx_rates',
+        'base_crm__customers',
+        'base_crm__customer_owner_history',
+    ]) }}
+{%- endmacro %}
+
+{#-
+    A one-row, one-column query (`recompute_from_month`): the first month whose
+    state may differ from what `this` holds. Candidates (the earliest wins):
+    - the as_of month (its snapshot date moves with as_of) and the last month
+      already stored (the previous as_of month);
+    - the first month of int_months when the table is empty or its first month
+      moved (month_number counts from it);
+    - for every raw key with a copy loaded since the watermark minus
+      var('incremental_lookback_days'): the month of the earliest date of any
+      copy of that key, old or new, clean or rejected (a newer copy replaces the
+      older one, so the months of both change), and of every row of the same
+      subscription (periods) or customer (owner ranges), which a new row can
+      make overlap: periods by period_start, owner ranges by valid_from, FX
+      rates by rate_month;
+    - a customer or subscription row loaded since then: the first period start
+      of that customer or subscription (its segment, test flag or validity
+      changes every month it has).
+    Outside an incremental run it is the first month of int_months.
+-#}
+{% macro cs_revenue_recompute_from_month() -%}
+    {%- set periods = ref('base_billing__subscription_periods') -%}
+    {%- if is_incremental() -%}
+        {%- set lookback_days = var('incremental_lookback_days') | int -%}
+        {%- set since = "(select " ~ dbt.dateadd(
+            'day', -lookback_days, 'max(_inputs_loaded_at)') ~ " from " ~ this ~ ")" -%}
+    {%- endif -%}
+    select min(candidate_month) as recompute_from_month
+    from (
+        select min(month) as candidate_month from {{ ref('int_months') }}
+        {%- if is_incremental() %}
+        where (select count(*) from {{ this }}) = 0
+            or (select min(month) from {{ this }})
+            <> (select min(month) from {{ ref('int_months') }})
+
+        union all
+
+        select max(month) as candidate_month from {{ ref('int_months') }}
+
+        union all
+
+        select max(month) as candidate_month from {{ this }}
+
+        union all
+
+        select {{ cs_month_of('min(period_start)') }} as candidate_month
+        from {{ periods }}
+        where raw_key in (
+            select raw_key from {{ periods }} where _loaded_at >= {{ since }}
+        )
+            or subscription_id in (
+                select subscription_id from {{ periods }}
+                where _loaded_at >= {{ since }}
+            )
+
+        union all
+
+        select {{ cs_month_of(cs_to_reporting_date('min(valid_from)')) }}
+            as candidate_month
+        from {{ ref('base_crm__customer_owner_history') }}
+        where raw_key in (
+            select raw_key from {{ ref('base_crm__customer_owner_history') }}
+            where _loaded_at >= {{ since }}
+        )
+            or customer_id in (
+                select customer_id from {{ ref('base_crm__customer_owner_history') }}
+                where _loaded_at >= {{ since }}
+            )
+
+        union all
+
+        select min(rate_month) as candidate_month
+        from {{ ref('base_billing__fx_rates') }}
+        where raw_key in (
+            select raw_key from {{ ref('base_billing__fx_rates') }}
+            where _loaded_at >= {{ since }}
+        )
+
+        union all
+
+        select {{ cs_month_of('min(period_start)') }} as candidate_month
+        from {{ periods }}
+        where customer_id in (
+            select raw_key from {{ ref('base_crm__customers') }}
+            where _loaded_at >= {{ since }}
+        )
+            or subscription_id in (
+                select raw_key from {{ ref('base_billing__subscriptions') }}
+                where _loaded_at >= {{ since }}
+            )
+        {%- endif %}
+    ) as candidates
+{%- endmacro %}
+
+{#- Post-hook of a month-grained incremental model: months no longer in
+    int_months (as_of moved back, or the first month moved later) are removed;
+    every other month was either kept or replaced whole. -#}
+{% macro cs_delete_months_outside_spine() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where month < (select min(month) from {{ ref('int_months') }})
+            or month > (select max(month) from {{ ref('int_months') }})
+    {%- else -%}
+        select 1 as no_cleanup_needed
+    {%- endif -%}
+{%- endmacro %}

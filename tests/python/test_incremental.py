@@ -1,0 +1,206 @@
+"""Incremental daily runs give the same warehouse as a full refresh.
+
+Day 1 is built from scratch. Day 2 adds rows to the same raw tables and moves
+as_of forward a month; it is built twice from the same raw folder: incrementally
+on top of day 1's warehouse, and with `--full-refresh` on a fresh warehouse. Every
+mart, the audit and the incremental intermediates must hold the same rows.
+
+Day 2's changes (each one touches months the previous run already built):
+- a late-arriving row: a period of C2 for January, loaded on day 2;
+- a newer copy of an old key: C3-P1 re-delivered with a later start and another
+  amount, so C3's first paid month moves from January to February and its January
+  row must vanish; the older copy becomes a duplicate_key reject in the audit;
+- a row stamped two days before day 1's newest `_loaded_at` (within
+  var('incremental_lookback_days') = 3) that only reached the warehouse on day 2:
+  C4's period from December, the earliest month day 2 touches;
+- a changed EUR rate for February (a newer copy of an FX key);
+- a new period for C1 in April, the new as_of month.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+from harness import RawFolder, run_dbt
+from revenue_helpers import Billing
+
+from cskpi.loader import load_folder
+
+EARLY = "2024-03-01 06:00:00"  # day 1's rows, loaded before the lookback window
+DAY1 = "2024-03-15 06:00:00"  # day 1's newest row (C1's March period): the watermark
+DAY1_LATE = "2024-03-13 06:00:00"  # older than day 1's watermark, inside the lookback
+DAY2 = "2024-04-10 06:00:00"
+AS_OF_1 = "2024-03-15"
+AS_OF_2 = "2024-04-10"
+
+# Bookkeeping columns that record when a row was computed, not what it says.
+BOOKKEEPING = {"_inputs_loaded_at"}
+
+
+def _day1(raw: RawFolder) -> Billing:
+    """Rows loaded over March; the newest one (the watermark) on the 15th."""
+    billing = Billing(raw)
+    for customer_id, segment in (("C1", "smb"), ("C2", "mid_market"), ("C3", "enterprise"),
+                                 ("C4", "smb")):
+        billing.customer(customer_id, segment, _loaded_at=EARLY)
+        billing.subscription(f"S-{customer_id}", customer_id, started_at="2024-01-01")
+    raw.add("crm.cs_reps", rep_id="R1", _loaded_at=EARLY)
+    raw.add("crm.cs_reps", rep_id="R2", _loaded_at=EARLY)
+    raw.add("crm.customer_owner_history", customer_id="C1", rep_id="R1",
+            valid_from="2024-01-01 00:00:00", _loaded_at=EARLY)
+    raw.add("crm.customer_owner_history", customer_id="C2", rep_id="R2",
+            valid_from="2024-01-01 00:00:00", _loaded_at=EARLY)
+    for month, rate in (("2024-01-01", "1.10"), ("2024-02-01", "1.20"),
+                        ("2024-03-01", "1.15")):
+        raw.add("billing.fx_rates", currency="EUR", rate_month=month,
+                rate_to_reporting=rate, _loaded_at=EARLY)
+    for start, end in (("2023-11-01", "2023-12-01"), ("2023-12-01", "2024-01-01"),
+                       ("2024-01-01", "2024-02-01"), ("2024-02-01", "2024-03-01"),
+                       ("2024-03-01", "2024-04-01")):
+        loaded_at = DAY1 if start == "2024-03-01" else EARLY
+        billing.period("S-C1", "C1", start, end, 100, _loaded_at=loaded_at)
+        raw.add("billing.invoices", invoice_id=f"I-C1-{start}", customer_id="C1",
+                subscription_id="S-C1", amount=100, issued_at=f"{start} 00:00:00",
+                due_date=start, _loaded_at=loaded_at)
+    billing.period("S-C2", "C2", "2024-02-01", "2024-04-01", 200, currency="EUR",
+                   _loaded_at=EARLY)
+    raw.add("billing.subscription_periods", subscription_period_id="C3-P1",
+            subscription_id="S-C3", customer_id="C3", billing_interval="month",
+            amount=300, period_start="2024-01-01", period_end=None, _loaded_at=EARLY)
+    return billing
+
+
+def _day2(raw: RawFolder, billing: Billing) -> None:
+    billing.period("S-C2", "C2", "2024-01-01", "2024-02-01", 150, currency="EUR",
+                   _loaded_at=DAY2)
+    raw.add("billing.subscription_periods", subscription_period_id="C3-P1",
+            subscription_id="S-C3", customer_id="C3", billing_interval="month",
+            amount=350, period_start="2024-02-01", period_end=None, _loaded_at=DAY2)
+    billing.period("S-C4", "C4", "2023-12-01", None, 40, _loaded_at=DAY1_LATE)
+    raw.add("billing.fx_rates", currency="EUR", rate_month="2024-02-01",
+            rate_to_reporting="1.25", _loaded_at=DAY2)
+    raw.add("billing.fx_rates", currency="EUR", rate_month="2024-04-01",
+            rate_to_reporting="1.30", _loaded_at=DAY2)
+    billing.period("S-C1", "C1", "2024-04-01", "2024-05-01", 120, _loaded_at=DAY2)
+
+
+def _build(workdir, duckdb_path, raw: RawFolder, as_of: str, full_refresh: bool) -> None:
+    raw.write()
+    load_folder(raw.root, duckdb_path, quiet=True)
+    variables = json.dumps({"as_of_date": as_of, "rejected_share_max": 1})
+    args = ["build", "--vars", variables]
+    if full_refresh:
+        args.append("--full-refresh")
+    run_dbt(args, workdir, duckdb_path)
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' "
+        "and (table_name like 'kpi\\_%' escape '\\' "
+        "or table_name like 'dim\\_%' escape '\\' or table_name like 'fct\\_%' escape '\\' "
+        "or table_name in ('stg_audit__rejected_rows', 'int_customer_months', "
+        "'int_customer_mrr_by_currency_monthly')) order by 1"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    columns = [c for (c,) in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'main' "
+        "and table_name = ? order by ordinal_position", [table]).fetchall()
+        if c not in BOOKKEEPING]
+    select = ", ".join(f'"{c}"' for c in columns)
+    return sorted(con.execute(f"select {select} from main.{table}").fetchall(), key=repr)
+
+
+@pytest.fixture(scope="module")
+def warehouses(tmp_path_factory):
+    root = tmp_path_factory.mktemp("incremental")
+    raw = RawFolder(root / "raw")
+    billing = _day1(raw)
+
+    incremental_db = root / "incremental.duckdb"
+    _build(root / "incremental", incremental_db, raw, AS_OF_1, full_refresh=False)
+    shutil.copy(incremental_db, root / "day1.duckdb")
+
+    _day2(raw, billing)
+    _build(root / "incremental", incremental_db, raw, AS_OF_2, full_refresh=False)
+
+    full_db = root / "full.duckdb"
+    _build(root / "full", full_db, raw, AS_OF_2, full_refresh=True)
+    return {"day1": root / "day1.duckdb", "incremental": incremental_db, "full": full_db}
+
+
+def test_incremental_run_equals_full_refresh(warehouses):
+    incremental = duckdb.connect(str(warehouses["incremental"]), read_only=True)
+    full = duckdb.connect(str(warehouses["full"]), read_only=True)
+    try:
+        tables = _tables(full)
+        assert "kpi_mrr" in tables and "stg_audit__rejected_rows" in tables
+        assert _tables(incremental) == tables
+        different = [t for t in tables if _rows(incremental, t) != _rows(full, t)]
+        assert different == []
+    finally:
+        incremental.close()
+        full.close()
+
+
+def test_day2_changes_reach_the_marts(warehouses):
+    """The comparison above is not vacuous: day 2 changed months day 1 had built."""
+    day1 = duckdb.connect(str(warehouses["day1"]), read_only=True)
+    incremental = duckdb.connect(str(warehouses["incremental"]), read_only=True)
+    try:
+        query = ("select month, mrr_end from main.kpi_mrr where dimension = 'overall' "
+                 "order by month")
+        # Day 1, Nov..Mar, EUR at 1.10 / 1.20 / 1.15: C1 100 from November; Jan
+        # 100 + C3 300; Feb 100 + C2 200 EUR (240) + 300; Mar 100 + 230 + 300.
+        assert [float(m) for _, m in day1.execute(query).fetchall()] == [
+            100, 100, 400, 640, 630]
+        # Day 2, Nov..Apr: C4's late row adds 40 from December; C2's January period
+        # 150 EUR at 1.10 = 165; C3 only from February, at 350; February's EUR rate
+        # is now 1.25 (C2: 250); April: C1 120, C2's periods ended, C3 350, C4 40.
+        assert [float(m) for _, m in incremental.execute(query).fetchall()] == [
+            100, 140, 305, 740, 720, 510]
+        months_c3 = incremental.execute(
+            "select min(month) from main.int_customer_months where customer_id = 'C3'"
+        ).fetchone()[0]
+        assert str(months_c3) == "2024-02-01"
+    finally:
+        day1.close()
+        incremental.close()
+
+
+def test_older_copy_is_a_duplicate_key_reject(warehouses):
+    con = duckdb.connect(str(warehouses["incremental"]), read_only=True)
+    try:
+        columns = {c for (c,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_name = 'stg_audit__rejected_rows'").fetchall()}
+        key = "raw_key" if "raw_key" in columns else "row_key"
+        rows = con.execute(
+            f"select rejection_reason from main.stg_audit__rejected_rows where {key} = "
+            "'C3-P1'").fetchall()
+        assert rows == [("duplicate_key",)]
+    finally:
+        con.close()
+
+
+def test_incremental_run_kept_months_before_the_changes(warehouses):
+    """The day-2 run was incremental: the earliest month it had to redo is December
+    (C4's late row), so November kept the rows day 1 computed (day 1's watermark)
+    and every later month was recomputed (day 2's)."""
+    con = duckdb.connect(str(warehouses["incremental"]), read_only=True)
+    try:
+        for table in ("int_customer_months", "int_customer_mrr_by_currency_monthly"):
+            stamps = con.execute(
+                f"select strftime(month, '%Y-%m'), strftime(max(_inputs_loaded_at), "
+                f"'%Y-%m-%d %H:%M:%S') from main.{table} group by month order by month"
+            ).fetchall()
+            assert stamps == [("2023-11", DAY1), ("2023-12", DAY2), ("2024-01", DAY2),
+                              ("2024-02", DAY2), ("2024-03", DAY2), ("2024-04", DAY2)]
+    finally:
+        con.close()
