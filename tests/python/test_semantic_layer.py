@@ -1,12 +1,13 @@
 """The MetricFlow semantic layer answers with the marts' numbers, value for value.
 
-A small generated demo history is built (`dbt build` of the seeds and models); then `mf query` (the CLI a user
-runs) is asked for MRR, customer churn rate, monthly NRR, NPS, CSAT, FCR, the quick
-ratio and the mean health score, overall and per segment (CSAT per channel and FCR per
-support agent: those marts have no segment slice), and every value must equal the
-mart's row of that month and slice. The marts are the reference: their formulas are
-proven by the hand-worked tests in test_revenue_*.py and test_voc_kpis.py; this test
-proves the semantic layer adds nothing, loses nothing and double-counts nothing.
+A small generated demo history is built (`dbt build` of the seeds and models); then
+`mf query` (the CLI a user runs) is asked for MRR, customer churn rate, monthly NRR,
+NPS, CSAT, FCR, the quick ratio and the mean health score, overall and per segment
+(CSAT per channel and FCR per support agent: those marts have no segment slice), and
+every value must equal the mart's row of that month and slice. The marts are the
+reference: their formulas are proven by the hand-worked tests in test_revenue_*.py and
+test_voc_kpis.py; this test proves the semantic layer adds nothing, loses nothing and
+double-counts nothing.
 
 MetricFlow reads `<project>/target/semantic_manifest.json` relative to the directory it
 runs in, so the test runs it in a throw-away project directory whose files are links to
