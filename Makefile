@@ -16,7 +16,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DUCKDB_PATH
 
 .PHONY: install build demo-data load dbt-build test lint pytest validate bench clean \
-	test-postgres semantic-validate
+	test-postgres
 
 install: $(VENV)/.installed
 
@@ -55,6 +55,7 @@ validate: install
 # target/semantic_manifest.json (mf reads it from there), then the semantic
 # validations and every metric, dimension and measure queried on the warehouse
 # DUCKDB_PATH (so after `build`). Exit code 1 on any error.
+.PHONY: semantic-validate
 semantic-validate: install
 	@echo "==> MetricFlow: dbt parse, mf validate-configs on $(DUCKDB_PATH)"
 	$(BIN)/dbt parse --quiet
