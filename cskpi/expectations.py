@@ -273,6 +273,10 @@ MART_SUITES: tuple[MartSuite, ...] = (
                   "cohort_mrr_start", "cohort_mrr"),
     ),
     MartSuite(
+        "dim_dates", ("date_day",), columns={"month_start_date": None}, monthly=False,
+        not_null=("month_start_date",),
+    ),
+    MartSuite(
         "dim_customers", ("customer_id",), columns={"segment": None}, monthly=False,
         value_sets={"segment": ("smb", "mid_market", "enterprise", "unknown")},
         not_null=("segment",),
