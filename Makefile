@@ -78,6 +78,16 @@ test-fast: install
 validate: install
 	$(PY) -m cskpi.validate --duckdb-path "$${WORK_DUCKDB_PATH:-$${DUCKDB_PATH%.duckdb}.work.duckdb}"
 
+# The MetricFlow semantic layer (models/marts/semantic/): `dbt parse` writes
+# target/semantic_manifest.json (mf reads it from there), then the semantic
+# validations and every metric, dimension and measure queried on the warehouse
+# DUCKDB_PATH (so after `build`). Exit code 1 on any error.
+.PHONY: semantic-validate
+semantic-validate: install
+	@echo "==> MetricFlow: dbt parse, mf validate-configs on $(DUCKDB_PATH)"
+	$(BIN)/dbt parse --quiet
+	$(BIN)/mf validate-configs
+
 # lint, then the demo build (dbt build with its unit and data tests, and the GX suites
 # on the demo data), then pytest (formula, harness, GX-gate and conventions tests), so
 # the run ends with pytest's summary.

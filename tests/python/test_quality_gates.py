@@ -48,7 +48,9 @@ select
     cast(mrr_end as decimal(38, 6)) as mrr_end,
     cast(12 * mrr_end as decimal(38, 6)) as arr_end,
     cast(paying as bigint) as paying_customers_end,
-    cast(mrr_end / nullif(paying, 0) as double) as arpa
+    cast(mrr_end / nullif(paying, 0) as double) as arpa,
+    -- gained / lost: Feb overall 50 / 200 = 0.25, enterprise 0 / 200 = 0, else null
+    cast((new_mrr + expansion_mrr) / nullif(churned_mrr, 0) as double) as quick_ratio
 from (values
     ('2024-01-01', 'overall', 'all', 0, 300, 0, 0, 300, 2),
     ('2024-01-01', 'segment', 'smb', 0, 100, 0, 0, 100, 1),
