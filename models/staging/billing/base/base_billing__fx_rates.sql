@@ -19,7 +19,7 @@ parsed as (
 
         -- audit
         {{ cs_key([cs_currency('currency'),
-            "coalesce(cast(" ~ cs_parse_date('rate_month') ~ " as varchar), " ~ cs_text("rate_month") ~ ")"]) }}
+            "coalesce(cast(" ~ cs_parse_date('rate_month') ~ " as " ~ dbt.type_string() ~ "), " ~ cs_text("rate_month") ~ ")"]) }}
             as raw_key,
         {{ cs_row_to_text(['currency', 'rate_month', 'rate_to_reporting', '_loaded_at']) }}
             as raw_row,

@@ -26,7 +26,7 @@ parsed as (
 
         -- audit
         {{ cs_key([cs_text('customer_id'),
-            "coalesce(cast(" ~ cs_parse_date('as_of_date') ~ " as varchar), " ~ cs_text("as_of_date") ~ ")"]) }}
+            "coalesce(cast(" ~ cs_parse_date('as_of_date') ~ " as " ~ dbt.type_string() ~ "), " ~ cs_text("as_of_date") ~ ")"]) }}
             as raw_key,
         {{ cs_row_to_text(['customer_id', 'as_of_date', 'employee_count',
             'end_customer_count', '_loaded_at']) }} as raw_row,

@@ -22,7 +22,7 @@ parsed as (
 
         -- audit
         {{ cs_key([cs_text('customer_id'),
-            "coalesce(cast(" ~ cs_parse_timestamp('valid_from') ~ " as varchar), " ~ cs_text("valid_from") ~ ")"]) }}
+            "coalesce(cast(" ~ cs_parse_timestamp('valid_from') ~ " as " ~ dbt.type_string() ~ "), " ~ cs_text("valid_from") ~ ")"]) }}
             as raw_key,
         {{ cs_row_to_text(['customer_id', 'rep_id', 'valid_from', 'valid_to',
             '_loaded_at']) }} as raw_row,
