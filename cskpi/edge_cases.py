@@ -44,9 +44,12 @@ COMMENTS = [
 
 def _append(path: Path, rows: list[dict[str, str]]) -> None:
     with path.open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
+        first = handle.readline()
+        header = next(csv.reader([first]))
+    ending = "\r\n" if first.endswith("\r\n") else "\n"  # as the file ends its lines
     with path.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, extrasaction="ignore")
+        writer = csv.DictWriter(handle, fieldnames=header, extrasaction="ignore",
+                                lineterminator=ending)
         for row in rows:
             writer.writerow({c: row.get(c, "") for c in header})
 

@@ -7,8 +7,9 @@ comma-separated, fields quoted with ``"`` and a quote doubled inside them, line 
 inside quoted fields, no type sniffing, and an empty field (quoted or not) as null.
 
 Spark has no transaction over several tables, so every table is first written into a
-loading database (``cs_kpis_loading``); only when all of them were read and written do
-they replace the raw tables, which stay as they were if any file fails.
+loading table beside it (``<table>__cs_loading``, Spark renames only within a database);
+only when all of them were read and written do they replace the raw tables, which stay
+as they were if any file fails.
 
     python -m cskpi.loader_spark data/demo
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from cskpi.loader import LoadError, TablePlan, plan_load
 
-LOADING_DATABASE = "cs_kpis_loading"
+LOADING_SUFFIX = "__cs_loading"
 
 
 def read_table(spark, plan: TablePlan):
@@ -77,29 +78,35 @@ def load_folder(raw_dir: Path | str, spark=None, quiet: bool = False) -> dict[st
         spark = session("cs_kpis loader")
     started = time.perf_counter()
     counts: dict[str, int] = {}
-    spark.sql(f"drop database if exists {LOADING_DATABASE} cascade")
-    spark.sql(f"create database {LOADING_DATABASE}")
+    staged = {plan.table.qualified: f"{plan.table.qualified}{LOADING_SUFFIX}" for plan in plans}
+
+    def drop_staged() -> None:
+        for name in staged.values():
+            spark.sql(f"drop table if exists {name}")
+
+    for system in dict.fromkeys(plan.table.system for plan in plans):
+        spark.sql(f"create database if not exists {system}")
+    drop_staged()
     try:
         for plan in plans:
             t0 = time.perf_counter()
-            staged = f"{LOADING_DATABASE}.{plan.table.system}__{plan.table.name}"
+            target = staged[plan.table.qualified]
             try:
-                read_table(spark, plan).write.format("parquet").saveAsTable(staged)
+                read_table(spark, plan).write.format("parquet").saveAsTable(target)
             except Exception as exc:  # Spark raises Py4J/analysis errors of many kinds
                 first = str(exc).strip().splitlines()[0][:300]
                 raise LoadError(f"{plan.path}: could not be read ({first}); "
                                 "nothing was loaded") from None
-            counts[plan.table.qualified] = spark.table(staged).count()
+            counts[plan.table.qualified] = spark.table(target).count()
             say(f"  read   {plan.table.qualified:<34} {counts[plan.table.qualified]:>10,} rows"
                 f"  {time.perf_counter() - t0:6.2f} s")
+        # Every file was read: only now do the raw tables change.
         for plan in plans:
-            table = plan.table
-            spark.sql(f"create database if not exists {table.system}")
-            spark.sql(f"drop table if exists {table.system}.{table.name}")
-            spark.sql(f"alter table {LOADING_DATABASE}.{table.system}__{table.name} "
-                      f"rename to {table.system}.{table.name}")
+            name = plan.table.qualified
+            spark.sql(f"drop table if exists {name}")
+            spark.sql(f"alter table {staged[name]} rename to {name}")
     finally:
-        spark.sql(f"drop database if exists {LOADING_DATABASE} cascade")
+        drop_staged()
     say(f"  loaded {len(plans)} tables, {sum(counts.values()):,} rows in "
         f"{time.perf_counter() - started:.2f} s")
     return counts

@@ -9,6 +9,7 @@ process at a time) and `warehouse/` (the tables' files).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -41,7 +42,7 @@ def settings(home: Path | None = None) -> dict[str, str]:
 def environment() -> None:
     """Environment a local Spark needs: the loopback address, quiet logs."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    os.environ.setdefault("PYSPARK_PYTHON", os.environ.get("PYSPARK_PYTHON", "python3"))
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 
 def session(app_name: str = "cs_kpis"):
