@@ -34,6 +34,7 @@ def settings(home: Path | None = None) -> dict[str, str]:
         "spark.sql.ansi.enabled": "true",
         "spark.sql.shuffle.partitions": "4",
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         "spark.sql.sources.default": "parquet",
         "spark.driver.memory": "2g",
     }
