@@ -1,13 +1,15 @@
 {#-
     The raw row as one text value (JSON where the engine has it), for the audit
-    model: `columns` is the list of raw column names.
+    model: `columns` is the list of raw column names (the JSON keys);
+    `column_prefix` is prepended to read them (base models rename raw columns
+    raw_<column>).
 -#}
-{% macro cs_row_to_text(columns, relation_alias=none) -%}
-    {{ return(adapter.dispatch('cs_row_to_text', 'cs_kpis')(columns, relation_alias)) }}
+{% macro cs_row_to_text(columns, relation_alias=none, column_prefix='') -%}
+    {{ return(adapter.dispatch('cs_row_to_text', 'cs_kpis')(columns, relation_alias, column_prefix)) }}
 {%- endmacro %}
 
-{% macro default__cs_row_to_text(columns, relation_alias=none) -%}
-    {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
+{% macro default__cs_row_to_text(columns, relation_alias=none, column_prefix='') -%}
+    {%- set prefix = (relation_alias ~ '.' if relation_alias else '') ~ column_prefix -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
         {%- do parts.append("'" ~ ('{' if loop.first else ', ') ~ '"' ~ column ~ '": ' ~ "'") -%}
@@ -20,24 +22,24 @@
     {{ dbt.concat(parts) }}
 {%- endmacro %}
 
-{% macro duckdb__cs_row_to_text(columns, relation_alias=none) -%}
+{% macro duckdb__cs_row_to_text(columns, relation_alias=none, column_prefix='') -%}
     {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
     cast(to_json(struct_pack(
         {%- for column in columns %}
-        "{{ column }}" := {{ prefix }}"{{ column }}"{{ "," if not loop.last }}
+        "{{ column }}" := {{ prefix }}"{{ column_prefix }}{{ column }}"{{ "," if not loop.last }}
         {%- endfor %}
     )) as {{ dbt.type_string() }})
 {%- endmacro %}
 
 {#- Postgres: built from to_json() of each value, in DuckDB's compact form
     ('{"a":"x","b":null}'), so the two engines give the same text. -#}
-{% macro postgres__cs_row_to_text(columns, relation_alias=none) -%}
+{% macro postgres__cs_row_to_text(columns, relation_alias=none, column_prefix='') -%}
     {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
     (
         '{'
         {%- for column in columns %}
         || '{{ "," if not loop.first }}"{{ column }}":'
-        || coalesce(cast(to_json({{ prefix }}"{{ column }}") as text), 'null')
+        || coalesce(cast(to_json({{ prefix }}"{{ column_prefix }}{{ column }}") as text), 'null')
         {%- endfor %}
         || '}'
     )

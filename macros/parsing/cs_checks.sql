@@ -5,22 +5,6 @@
     ({% for column in columns %}{{ cs_text(column) }} is null{{ " or " if not loop.last }}{% endfor %})
 {%- endmacro %}
 
-{#- A present value that the parser (a macro name) cannot read. -#}
-{% macro cs_any_unparsable(columns, parser) -%}
-    {%- set parse = context[parser] -%}
-    ({% for column in columns -%}
-        ({{ cs_text(column) }} is not null and ({{ parse(column) }}) is null)
-        {{- " or " if not loop.last }}
-    {%- endfor %})
-{%- endmacro %}
-
-{#- A present value outside a closed vocabulary (compared trimmed, lower-cased). -#}
-{% macro cs_not_in_vocabulary(column, values) -%}
-    ({{ cs_vocab(column) }} is not null and {{ cs_vocab(column) }} not in (
-        {%- for value in values %}'{{ value }}'{{ ", " if not loop.last }}{% endfor -%}
-    ))
-{%- endmacro %}
-
 {#- The composite key as text, null when any part is null. -#}
 {% macro cs_key(expressions) -%}
     {%- if expressions | length == 1 -%}

@@ -27,17 +27,9 @@
         and ({{ candidate_filter | replace('{row}', 'earlier_row') }})
 {%- endmacro %}
 
-{#- Per currency, the first month with a clean exchange rate. -#}
-{% macro cs_fx_first_rate_months() -%}
-    select
-        currency,
-        min(rate_month) as first_rate_month
-    from {{ ref('stg_billing__fx_rates') }}
-    group by currency
-{%- endmacro %}
-
 {#- True when a money row in `currency` dated in `month` has no rate at or before
-    that month (`fx` is the alias of a join to cs_fx_first_rate_months). -#}
+    that month (`fx` is the alias of a join to a CTE with first_rate_month per
+    currency, which the model builds from its own ref of the FX rates). -#}
 {% macro cs_lacks_fx_rate(currency, month, fx='fx') -%}
     (
         {{ currency }} <> '{{ var("reporting_currency") | upper }}'

@@ -44,7 +44,3 @@
     end
 {%- endmacro %}
 
-{#- True when a present value does not parse as a boolean. -#}
-{% macro cs_is_bad_boolean(column) -%}
-    ({{ cs_text(column) }} is not null and ({{ cs_parse_boolean(column) }}) is null)
-{%- endmacro %}

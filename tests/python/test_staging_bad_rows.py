@@ -52,8 +52,17 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     # --- one bad row per reason ----------------------------------------------------
     # null_key: no customer_id.
     raw.add("crm.customers", customer_id="  ", customer_name="NullKeyCo")
-    # missing_value: a required column empty.
-    raw.add("crm.customers", customer_id="C_MISS", customer_name="")
+    # missing_value: a required column empty (created_at; a name is descriptive and
+    # never required, see C_NODESC below).
+    raw.add("crm.customers", customer_id="C_MISS", created_at="")
+    # Descriptive columns empty: a clean customer (raw contract, 2026-12-01).
+    raw.add("crm.customers", customer_id="C_NODESC", customer_name="",
+            primary_contact_email="", country_code=" ", industry="")
+    raw.add("crm.cs_reps", rep_id="R_NODESC", rep_name="", rep_email="")
+    raw.add("billing.subscriptions", subscription_id="S_NOPLAN", customer_id="C_NODESC",
+            plan_id="")
+    raw.add("support.tickets", ticket_id="T_NODESC", customer_id="C_NODESC",
+            requester_email="", subject="", created_at="2024-02-01 10:00:00")
     # duplicate_key, older copy: the newer copy of S2 wins.
     raw.add("billing.subscriptions", subscription_id="S2", customer_id="C1",
             plan_id="old", _loaded_at=OLD)
@@ -119,7 +128,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     raw.add("billing.subscription_periods", subscription_period_id="P_MULTI2",
             subscription_id="S1", customer_id="C_GHOST", amount="abc",
             period_start="2026-01-01")
-    return build(raw, tmp, as_of="2024-06-30", select="staging")
+    return build(raw, tmp, as_of="2024-06-30", select="staging intermediate.conformed")
 
 
 def audit(wh: Warehouse) -> dict[tuple[str, str | None], list[str]]:
@@ -187,7 +196,7 @@ def test_newest_copy_wins_and_a_bad_newest_copy_has_no_fall_back(warehouse):
 def test_clean_rows_are_typed_and_normalised(warehouse):
     customers = {r["customer_id"]: r for r in warehouse.query(
         "select * from stg_crm__customers")}
-    assert set(customers) == {"C1", "C2", "C3", "C4"}
+    assert set(customers) == {"C1", "C2", "C3", "C4", "C_NODESC"}
     assert customers["C1"]["segment"] == "smb"
     assert customers["C1"]["country_code"] == "DE"
     assert customers["C1"]["is_test_account"] is False
@@ -230,12 +239,65 @@ def test_personal_data_does_not_leave_staging(warehouse):
                 "respondent_email"} & columns
 
 
+# Raw tables with cross-system checks: their clean rows are in the conformed model.
+CONFORMED = {
+    "crm.customer_owner_history": "int_customer_owner_history_conformed",
+    "crm.customer_business_metrics": "int_customer_business_metrics_conformed",
+    "billing.subscriptions": "int_subscriptions_conformed",
+    "billing.subscription_periods": "int_subscription_periods_conformed",
+    "billing.invoices": "int_invoices_conformed",
+    "support.tickets": "int_tickets_conformed",
+    "support.ticket_events": "int_ticket_events_conformed",
+    "surveys.survey_responses": "int_survey_responses_conformed",
+    "product.usage_daily": "int_usage_daily_conformed",
+    "finance.cs_costs": "int_cs_costs_conformed",
+}
+
+
+def test_descriptive_columns_are_never_required(warehouse):
+    customer = warehouse.one(
+        "select * from stg_crm__customers where customer_id = 'C_NODESC'")
+    assert (customer["customer_name"], customer["country_code"], customer["industry"]) == (
+        None, None, None)
+    assert warehouse.one(
+        "select count(*) as n from stg_crm__cs_reps where rep_id = 'R_NODESC'")["n"] == 1
+    # ...and what hangs off that customer is not an unknown_customer
+    subscription = warehouse.one(
+        "select * from int_subscriptions_conformed where subscription_id = 'S_NOPLAN'")
+    assert subscription["plan_id"] is None
+    ticket = warehouse.one(
+        "select * from int_tickets_conformed where ticket_id = 'T_NODESC'")
+    assert ticket["subject"] is None
+
+
+def test_stg_models_check_one_system_and_conformed_models_the_rest(warehouse):
+    # S_GHOSTCUST's customer is unknown: staging (one system) keeps it, the
+    # conformed model does not; no row is rejected twice.
+    stg = warehouse.one("select count(*) as n from stg_billing__subscriptions "
+                        "where subscription_id = 'S_GHOSTCUST'")["n"]
+    conformed = warehouse.one("select count(*) as n from int_subscriptions_conformed "
+                              "where subscription_id = 'S_GHOSTCUST'")["n"]
+    assert (stg, conformed) == (1, 0)
+    rejected = warehouse.one(
+        "select raw_row from stg_audit__rejected_rows where row_key = 'S_GHOSTCUST'")
+    assert json.loads(rejected["raw_row"])["customer_id"] == "C_GHOST"
+    for table, model in CONFORMED.items():
+        system, name = table.split(".")
+        stg_columns = warehouse.query(
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = ? order by ordinal_position", [f"stg_{system}__{name}"])
+        conformed_columns = warehouse.query(
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = ? order by ordinal_position", [model])
+        assert stg_columns == conformed_columns, model
+
+
 def test_raw_rows_equal_clean_plus_rejected_for_every_table(warehouse):
     for table in RAW_TABLES:
         raw_rows = warehouse.one(
             f'select count(*) as n from "{table.system}"."{table.name}"')["n"]
-        clean = warehouse.one(
-            f"select count(*) as n from stg_{table.system}__{table.name}")["n"]
+        clean_model = CONFORMED.get(table.qualified, f"stg_{table.system}__{table.name}")
+        clean = warehouse.one(f"select count(*) as n from {clean_model}")["n"]
         rejected = warehouse.one(
             "select count(*) as n from stg_audit__rejected_rows where source_table = ?",
             [table.qualified])["n"]

@@ -17,13 +17,18 @@ from decimal import Decimal
 import pytest
 from harness import RawFolder, build
 
+# Each raw table and the model of its clean rows: staging checks one system, the
+# conformed layer (int_*_conformed) adds the cross-system checks.
 TABLES = {
-    "support.tickets": "stg_support__tickets",
-    "support.ticket_events": "stg_support__ticket_events",
-    "surveys.survey_responses": "stg_surveys__survey_responses",
-    "product.usage_daily": "stg_product__usage_daily",
-    "finance.cs_costs": "stg_finance__cs_costs",
+    "support.tickets": "int_tickets_conformed",
+    "support.ticket_events": "int_ticket_events_conformed",
+    "surveys.survey_responses": "int_survey_responses_conformed",
+    "product.usage_daily": "int_usage_daily_conformed",
+    "finance.cs_costs": "int_cs_costs_conformed",
 }
+
+# the documented demo key of cs_pseudonymise (var cs_kpis_hash_key / CS_KPIS_HASH_KEY)
+DEMO_KEY = b"cs-kpis-demo-key-not-a-secret"
 
 OLD = "2020-01-01 00:00:00"
 NEW = "2020-01-02 00:00:00"
@@ -235,9 +240,10 @@ def _raw(root) -> RawFolder:
 def warehouse(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("staging_sspf")
     raw = _raw(workdir / "raw")
-    # all of staging: the audit model reads every base model, and the data tests
-    # on it must find every stg model built
-    return build(raw, workdir, as_of="2024-03-15", select="path:models/staging")
+    # all of staging and the conformed layer: the audit model reads every base and
+    # int_*_checked model, and the data tests on it must find every model built
+    return build(raw, workdir, as_of="2024-03-15",
+                 select="path:models/staging path:models/intermediate/conformed")
 
 
 def _rejections(warehouse):
@@ -282,16 +288,16 @@ def test_raw_rows_equal_clean_plus_rejected_per_table(warehouse):
         for model in TABLES.values()
     }
     assert counts == {
-        "stg_support__tickets": 3,
-        "stg_support__ticket_events": 3,
-        "stg_surveys__survey_responses": 4,
-        "stg_product__usage_daily": 3,
-        "stg_finance__cs_costs": 3,
+        "int_tickets_conformed": 3,
+        "int_ticket_events_conformed": 3,
+        "int_survey_responses_conformed": 4,
+        "int_usage_daily_conformed": 3,
+        "int_cs_costs_conformed": 3,
     }
 
 
 def test_tickets_are_typed_and_normalised(warehouse):
-    t1 = warehouse.one("select * from main.stg_support__tickets where ticket_id = 'T1'")
+    t1 = warehouse.one("select * from main.int_tickets_conformed where ticket_id = 'T1'")
     assert t1 == {
         "ticket_id": "T1", "customer_id": "C1", "assignee_id": None,
         "channel": "chat", "priority": "high", "subject": "Login fails", "status": "open",
@@ -299,16 +305,16 @@ def test_tickets_are_typed_and_normalised(warehouse):
         "_loaded_at": datetime(2020, 1, 1),
     }
     # the test account's ticket stays in staging; the newest copy of T_DUP wins
-    t2 = warehouse.one("select * from main.stg_support__tickets where ticket_id = 'T2'")
+    t2 = warehouse.one("select * from main.int_tickets_conformed where ticket_id = 'T2'")
     assert t2["customer_id"] == "C2" and t2["assignee_id"] == "R1"
-    dup = warehouse.one("select * from main.stg_support__tickets where ticket_id = 'T_DUP'")
+    dup = warehouse.one("select * from main.int_tickets_conformed where ticket_id = 'T_DUP'")
     assert dup["subject"] == "new" and dup["_loaded_at"] == datetime(2020, 1, 2)
 
 
 def test_ticket_events_are_typed_and_normalised(warehouse):
     rows = {
         r["event_id"]: r
-        for r in warehouse.query("select * from main.stg_support__ticket_events")
+        for r in warehouse.query("select * from main.int_ticket_events_conformed")
     }
     assert rows["E1"] == {
         "event_id": "E1", "ticket_id": "T1", "actor_id": "R1",
@@ -324,7 +330,7 @@ def test_ticket_events_are_typed_and_normalised(warehouse):
 def test_survey_responses_are_typed_and_pseudonymised(warehouse):
     rows = {
         r["response_id"]: r
-        for r in warehouse.query("select * from main.stg_surveys__survey_responses")
+        for r in warehouse.query("select * from main.int_survey_responses_conformed")
     }
     assert set(rows) == {"S1", "S2", "S3", "S_TWIN"}
     s1, s2, s3 = rows["S1"], rows["S2"], rows["S3"]
@@ -334,10 +340,13 @@ def test_survey_responses_are_typed_and_pseudonymised(warehouse):
         "csat", 5, "Great help", "T1")
     assert s3["score"] == 0
     assert s2["responded_at"] == datetime(2024, 3, 2, 9, 0, 0)
-    # ' A@x.com' and 'a@x.com ' are one respondent: md5 of 'a@x.com'
+    # ' A@x.com' and 'a@x.com ' are one respondent: a keyed hash (sha256 of the
+    # demo key, '|' and 'a@x.com'), which nobody can recompute from the e-mail alone
     assert s1["respondent_id"] == s2["respondent_id"]
-    assert s1["respondent_id"] == hashlib.md5(b"a@x.com").hexdigest()
-    assert s3["respondent_id"] == hashlib.md5(b"b@x.com").hexdigest()
+    assert s1["respondent_id"] == hashlib.sha256(DEMO_KEY + b"|a@x.com").hexdigest()
+    assert s3["respondent_id"] == hashlib.sha256(DEMO_KEY + b"|b@x.com").hexdigest()
+    assert s1["respondent_id"] not in {hashlib.md5(b"a@x.com").hexdigest(),
+                                       hashlib.sha256(b"a@x.com").hexdigest()}
     # the e-mail never leaves staging's raw audit: no column carries it
     assert not any("email" in column for column in s1)
 
@@ -345,7 +354,7 @@ def test_survey_responses_are_typed_and_pseudonymised(warehouse):
 def test_usage_daily_is_typed(warehouse):
     rows = {
         (r["customer_id"], r["usage_date"]): r
-        for r in warehouse.query("select * from main.stg_product__usage_daily")
+        for r in warehouse.query("select * from main.int_usage_daily_conformed")
     }
     assert set(rows) == {
         ("C1", date(2024, 3, 1)), ("C1", date(2024, 3, 2)), ("C2", date(2024, 3, 1))
@@ -359,7 +368,7 @@ def test_usage_daily_is_typed(warehouse):
 def test_cs_costs_are_typed_and_normalised(warehouse):
     rows = {
         (r["cost_month"], r["cost_category"]): r
-        for r in warehouse.query("select * from main.stg_finance__cs_costs")
+        for r in warehouse.query("select * from main.int_cs_costs_conformed")
     }
     assert set(rows) == {
         (date(2024, 1, 1), "salaries"), (date(2024, 1, 1), "tools"),

@@ -7,7 +7,7 @@ customer_months as (
 ),
 
 usage_daily as (
-    select * from {{ ref('stg_product__usage_daily') }}
+    select * from {{ ref('int_usage_daily_conformed') }}
     where usage_date <= {{ cs_as_of_date() }}
 ),
 
@@ -36,11 +36,11 @@ invoices as (
         due_date,
         {{ cs_to_reporting_date('issued_at') }} as issued_date,
         {{ cs_to_reporting_date('paid_at') }} as paid_date
-    from {{ ref('stg_billing__invoices') }}
+    from {{ ref('int_invoices_conformed') }}
 ),
 
 business_metrics as (
-    select * from {{ ref('stg_crm__customer_business_metrics') }}
+    select * from {{ ref('int_customer_business_metrics_conformed') }}
     where as_of_date <= {{ cs_as_of_date() }}
 ),
 

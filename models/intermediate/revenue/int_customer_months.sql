@@ -30,7 +30,7 @@ owner_ranges as (
         rep_id,
         {{ cs_to_reporting_date('valid_from') }} as valid_from_date,
         {{ cs_to_reporting_date('valid_to') }} as valid_to_date
-    from {{ ref('stg_crm__customer_owner_history') }}
+    from {{ ref('int_customer_owner_history_conformed') }}
     where {{ cs_to_reporting_date('valid_from') }} <= {{ cs_as_of_date() }}
 ),
 

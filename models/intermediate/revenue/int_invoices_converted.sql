@@ -7,7 +7,7 @@ customers as (
 ),
 
 invoices as (
-    select * from {{ ref('stg_billing__invoices') }}
+    select * from {{ ref('int_invoices_conformed') }}
 ),
 
 months as (

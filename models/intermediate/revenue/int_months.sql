@@ -7,11 +7,11 @@ customers as (
 ),
 
 subscription_periods as (
-    select * from {{ ref('stg_billing__subscription_periods') }}
+    select * from {{ ref('int_subscription_periods_conformed') }}
 ),
 
 invoices as (
-    select * from {{ ref('stg_billing__invoices') }}
+    select * from {{ ref('int_invoices_conformed') }}
 ),
 
 -- Billing dates of non-test customers, rows dated after as_of ignored.

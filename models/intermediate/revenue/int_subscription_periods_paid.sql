@@ -7,7 +7,7 @@ customers as (
 ),
 
 subscription_periods as (
-    select * from {{ ref('stg_billing__subscription_periods') }}
+    select * from {{ ref('int_subscription_periods_conformed') }}
 ),
 
 -- Paid periods of non-test customers; a period starting after as_of is

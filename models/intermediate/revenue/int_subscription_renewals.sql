@@ -10,7 +10,7 @@ customers as (
 -- Subscriptions of non-test customers started on or before as_of.
 subscriptions as (
     select subscriptions.*
-    from {{ ref('stg_billing__subscriptions') }} as subscriptions
+    from {{ ref('int_subscriptions_conformed') }} as subscriptions
     inner join customers
         on subscriptions.customer_id = customers.customer_id
     where subscriptions.started_at <= {{ cs_as_of_date() }}

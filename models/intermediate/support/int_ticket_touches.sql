@@ -2,7 +2,7 @@
 with
 
 tickets as (
-    select * from {{ ref('stg_support__tickets') }}
+    select * from {{ ref('int_tickets_conformed') }}
 ),
 
 customers as (
@@ -11,7 +11,7 @@ customers as (
 ),
 
 ticket_events as (
-    select * from {{ ref('stg_support__ticket_events') }}
+    select * from {{ ref('int_ticket_events_conformed') }}
 ),
 
 tickets_in_scope as (

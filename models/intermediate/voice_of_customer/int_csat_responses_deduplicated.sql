@@ -2,7 +2,7 @@
 with
 
 survey_responses as (
-    select * from {{ ref('stg_surveys__survey_responses') }}
+    select * from {{ ref('int_survey_responses_conformed') }}
     where survey_type = 'csat'
 ),
 
@@ -12,7 +12,7 @@ customers as (
 ),
 
 tickets as (
-    select * from {{ ref('stg_support__tickets') }}
+    select * from {{ ref('int_tickets_conformed') }}
 ),
 
 responses_dated as (

@@ -2,7 +2,7 @@
 with
 
 survey_responses as (
-    select * from {{ ref('stg_surveys__survey_responses') }}
+    select * from {{ ref('int_survey_responses_conformed') }}
     -- a comment of tabs or line breaks only is empty too
     where comment is not null
         and not {{ cs_is_blank('comment') }}

@@ -2,7 +2,7 @@
 with
 
 survey_responses as (
-    select * from {{ ref('stg_surveys__survey_responses') }}
+    select * from {{ ref('int_survey_responses_conformed') }}
     where survey_type = 'nps'
 ),
 

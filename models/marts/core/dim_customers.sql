@@ -28,7 +28,7 @@ current_owners as (
     select
         customer_id,
         max(rep_id) as rep_id
-    from {{ ref('stg_crm__customer_owner_history') }}
+    from {{ ref('int_customer_owner_history_conformed') }}
     where {{ cs_to_reporting_date('valid_from') }} <= {{ cs_as_of_date() }}
         and (
             valid_to is null

@@ -18,7 +18,7 @@ cs_costs as (
             cs_costs.amount * fx_rates.rate_to_reporting
             as {{ cs_type_money() }}
         ) as amount_reporting
-    from {{ ref('stg_finance__cs_costs') }} as cs_costs
+    from {{ ref('int_cs_costs_conformed') }} as cs_costs
     inner join fx_rates
         on cs_costs.currency = fx_rates.currency
             and {{ cs_month_of('cs_costs.cost_month') }} = fx_rates.month

@@ -1,80 +1,74 @@
 /* grain: one row per raw billing.subscriptions row, clean or rejected (rejection_reason) */
+{#- Unknown customers and end_before_start (which comes after unknown_customer in
+    the contract's order) are checked in int_subscriptions_checked. -#}
+{%- set raw_columns = cs_raw_columns_of('billing.subscriptions') -%}
+{%- set output_columns = ['subscription_id', 'customer_id', 'plan_id', 'cancellation_reason',
+    'contract_term_months', 'started_at', 'ended_at', '_loaded_at'] %}
 with
 
 source as (
     select * from {{ source('billing', 'subscriptions') }}
 ),
 
-customers as (
-    select customer_id from {{ ref('stg_crm__customers') }}
-),
-
-parsed as (
+keyed as {{ cs_materialized() }} (
     select
-        -- ids
-        {{ cs_text('subscription_id') }} as subscription_id,
-        {{ cs_text('customer_id') }} as customer_id,
-        {{ cs_text('plan_id') }} as plan_id,
-
-        -- strings
-        {{ cs_vocab('cancellation_reason') }} as cancellation_reason,
-
-        -- numerics
-        {{ cs_parse_integer('contract_term_months') }} as contract_term_months,
-
-        -- dates
-        {{ cs_parse_date('started_at') }} as started_at,
-        {{ cs_parse_date('ended_at') }} as ended_at,
-
-        -- timestamps
-        {{ cs_parse_timestamp('_loaded_at') }} as _loaded_at,
-
-        -- audit
-        {{ cs_text('subscription_id') }} as raw_key,
-        {{ cs_row_to_text(['subscription_id', 'customer_id', 'plan_id',
-            'contract_term_months', 'started_at', 'ended_at', 'cancellation_reason',
-            '_loaded_at']) }} as raw_row,
-        case
-            when {{ cs_text('subscription_id') }} is null then 'null_key'
-            when {{ cs_any_missing(['customer_id', 'plan_id', 'contract_term_months',
-                'started_at', '_loaded_at']) }}
-                then 'missing_value'
-        end as key_reason,
-        case
-            when
-                {{ cs_any_unparsable(['started_at', 'ended_at'], 'cs_parse_date') }}
-                or {{ cs_any_unparsable(['_loaded_at'], 'cs_parse_timestamp') }}
-                then 'bad_date'
-            when {{ cs_any_unparsable(['contract_term_months'], 'cs_parse_integer') }}
-                then 'bad_number'
-            when {{ cs_parse_integer('contract_term_months') }} < 1 then 'out_of_range'
-            when {{ cs_not_in_vocabulary('cancellation_reason',
-                ['voluntary', 'payment_failure', 'other']) }}
-                then 'unknown_value'
-        end as value_reason
+        {{ cs_raw_key('billing.subscriptions') }} as raw_key,
+        {{ cs_raw_columns(raw_columns) }}
     from source
 ),
 
-deduplicated as (
-    {{ cs_flag_duplicates('parsed') }}
+key_copies as (
+    {{ cs_key_copies('keyed') }}
 ),
 
-final as (
+parsed as {{ cs_materialized() }} (
     select
-        deduplicated.*,
-        coalesce(
-            deduplicated.key_reason,
-            case when deduplicated.is_duplicate then 'duplicate_key' end,
-            deduplicated.value_reason,
-            case when customers.customer_id is null then 'unknown_customer' end,
-            case
-                when deduplicated.ended_at < deduplicated.started_at
-                    then 'end_before_start'
-            end
-        ) as rejection_reason
-    from deduplicated
-    left join customers
-        on deduplicated.customer_id = customers.customer_id
-)
+        keyed.*,
+        key_copies.raw_key is not null as has_copies,
+
+        -- ids
+        {{ cs_text('raw_subscription_id') }} as subscription_id,
+        {{ cs_text('raw_customer_id') }} as customer_id,
+        {{ cs_text('raw_plan_id') }} as plan_id,
+
+        -- strings
+        {{ cs_vocab('raw_cancellation_reason') }} as cancellation_reason,
+
+        -- numerics
+        {{ cs_parse_integer('raw_contract_term_months') }} as contract_term_months,
+
+        -- dates
+        {{ cs_parse_date('raw_started_at') }} as started_at,
+        {{ cs_parse_date('raw_ended_at') }} as ended_at,
+
+        -- timestamps
+        {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
+    from keyed
+    left join key_copies
+        on keyed.raw_key = key_copies.raw_key
+),
+
+checked as (
+    select
+        *,
+        case
+            when subscription_id is null then 'null_key'
+            when {{ cs_any_missing(['raw_customer_id', 'raw_contract_term_months',
+                'raw_started_at', 'raw__loaded_at']) }}
+                then 'missing_value'
+        end as key_reason,
+        case
+            when {{ cs_any_unparsed(['started_at', 'ended_at', '_loaded_at']) }}
+                then 'bad_date'
+            when {{ cs_any_unparsed(['contract_term_months']) }} then 'bad_number'
+            when contract_term_months < 1 then 'out_of_range'
+            when {{ cs_outside('cancellation_reason',
+                ['voluntary', 'payment_failure', 'other']) }}
+                then 'unknown_value'
+        end as value_reason
+    from parsed
+),
+
+{{ cs_deduplicate_and_audit(output_columns, raw_columns) }}
 
 select * from final

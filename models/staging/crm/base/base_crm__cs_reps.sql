@@ -1,61 +1,64 @@
 /* grain: one row per raw crm.cs_reps row, clean or rejected (rejection_reason) */
+{#- rep_name and rep_email are descriptive: never required. -#}
+{%- set raw_columns = cs_raw_columns_of('crm.cs_reps') -%}
+{%- set output_columns = ['rep_id', 'team', 'hired_at', 'left_at', '_loaded_at'] %}
 with
 
 source as (
     select * from {{ source('crm', 'cs_reps') }}
 ),
 
-parsed as (
+keyed as {{ cs_materialized() }} (
     select
-        -- ids
-        {{ cs_text('rep_id') }} as rep_id,
-
-        -- strings
-        {{ cs_vocab('team') }} as team,
-
-        -- dates
-        {{ cs_parse_date('hired_at') }} as hired_at,
-        {{ cs_parse_date('left_at') }} as left_at,
-
-        -- timestamps
-        {{ cs_parse_timestamp('_loaded_at') }} as _loaded_at,
-
-        -- audit
-        {{ cs_text('rep_id') }} as raw_key,
-        {{ cs_row_to_text(['rep_id', 'rep_name', 'rep_email', 'team', 'hired_at',
-            'left_at', '_loaded_at']) }} as raw_row,
-        case
-            when {{ cs_text('rep_id') }} is null then 'null_key'
-            when {{ cs_any_missing(['rep_name', 'rep_email', 'team', 'hired_at',
-                '_loaded_at']) }}
-                then 'missing_value'
-        end as key_reason,
-        case
-            when
-                {{ cs_any_unparsable(['hired_at', 'left_at'], 'cs_parse_date') }}
-                or {{ cs_any_unparsable(['_loaded_at'], 'cs_parse_timestamp') }}
-                then 'bad_date'
-            when {{ cs_not_in_vocabulary('team', ['customer_success', 'support']) }}
-                then 'unknown_value'
-            when {{ cs_parse_date('left_at') }} < {{ cs_parse_date('hired_at') }}
-                then 'end_before_start'
-        end as value_reason
+        {{ cs_raw_key('crm.cs_reps') }} as raw_key,
+        {{ cs_raw_columns(raw_columns) }}
     from source
 ),
 
-deduplicated as (
-    {{ cs_flag_duplicates('parsed') }}
+key_copies as (
+    {{ cs_key_copies('keyed') }}
 ),
 
-final as (
+parsed as {{ cs_materialized() }} (
+    select
+        keyed.*,
+        key_copies.raw_key is not null as has_copies,
+
+        -- ids
+        {{ cs_text('raw_rep_id') }} as rep_id,
+
+        -- strings
+        {{ cs_vocab('raw_team') }} as team,
+
+        -- dates
+        {{ cs_parse_date('raw_hired_at') }} as hired_at,
+        {{ cs_parse_date('raw_left_at') }} as left_at,
+
+        -- timestamps
+        {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
+    from keyed
+    left join key_copies
+        on keyed.raw_key = key_copies.raw_key
+),
+
+checked as (
     select
         *,
-        coalesce(
-            key_reason,
-            case when is_duplicate then 'duplicate_key' end,
-            value_reason
-        ) as rejection_reason
-    from deduplicated
-)
+        case
+            when rep_id is null then 'null_key'
+            when {{ cs_any_missing(['raw_team', 'raw_hired_at', 'raw__loaded_at']) }}
+                then 'missing_value'
+        end as key_reason,
+        -- no cross-system check follows, so end_before_start is decided here
+        case
+            when {{ cs_any_unparsed(['hired_at', 'left_at', '_loaded_at']) }} then 'bad_date'
+            when {{ cs_outside('team', ['customer_success', 'support']) }}
+                then 'unknown_value'
+            when left_at < hired_at then 'end_before_start'
+        end as value_reason
+    from parsed
+),
+
+{{ cs_deduplicate_and_audit(output_columns, raw_columns) }}
 
 select * from final

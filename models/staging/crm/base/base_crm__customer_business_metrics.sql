@@ -1,70 +1,64 @@
 /* grain: one row per raw crm.customer_business_metrics row, clean or rejected (rejection_reason) */
+{#- Unknown customers are checked in int_customer_business_metrics_checked. -#}
+{%- set raw_columns = cs_raw_columns_of('crm.customer_business_metrics') -%}
+{%- set output_columns = ['customer_id', 'employee_count', 'end_customer_count',
+    'as_of_date', '_loaded_at'] %}
 with
 
 source as (
     select * from {{ source('crm', 'customer_business_metrics') }}
 ),
 
-customers as (
-    select customer_id from {{ ref('stg_crm__customers') }}
-),
-
-parsed as (
+keyed as {{ cs_materialized() }} (
     select
-        -- ids
-        {{ cs_text('customer_id') }} as customer_id,
-
-        -- numerics
-        {{ cs_parse_integer('employee_count') }} as employee_count,
-        {{ cs_parse_integer('end_customer_count') }} as end_customer_count,
-
-        -- dates
-        {{ cs_parse_date('as_of_date') }} as as_of_date,
-
-        -- timestamps
-        {{ cs_parse_timestamp('_loaded_at') }} as _loaded_at,
-
-        -- audit
-        {{ cs_key([cs_text('customer_id'),
-            "coalesce(cast(" ~ cs_parse_date('as_of_date') ~ " as " ~ dbt.type_string() ~ "), " ~ cs_text("as_of_date") ~ ")"]) }}
-            as raw_key,
-        {{ cs_row_to_text(['customer_id', 'as_of_date', 'employee_count',
-            'end_customer_count', '_loaded_at']) }} as raw_row,
-        case
-            when {{ cs_any_missing(['customer_id', 'as_of_date']) }} then 'null_key'
-            when {{ cs_any_missing(['employee_count', '_loaded_at']) }} then 'missing_value'
-        end as key_reason,
-        case
-            when
-                {{ cs_any_unparsable(['as_of_date'], 'cs_parse_date') }}
-                or {{ cs_any_unparsable(['_loaded_at'], 'cs_parse_timestamp') }}
-                then 'bad_date'
-            when {{ cs_any_unparsable(['employee_count', 'end_customer_count'],
-                'cs_parse_integer') }}
-                then 'bad_number'
-            when {{ cs_parse_integer('employee_count') }} < 0
-                or {{ cs_parse_integer('end_customer_count') }} < 0
-                then 'out_of_range'
-        end as value_reason
+        {{ cs_raw_key('crm.customer_business_metrics') }} as raw_key,
+        {{ cs_raw_columns(raw_columns) }}
     from source
 ),
 
-deduplicated as (
-    {{ cs_flag_duplicates('parsed') }}
+key_copies as (
+    {{ cs_key_copies('keyed') }}
 ),
 
-final as (
+parsed as {{ cs_materialized() }} (
     select
-        deduplicated.*,
-        coalesce(
-            deduplicated.key_reason,
-            case when deduplicated.is_duplicate then 'duplicate_key' end,
-            deduplicated.value_reason,
-            case when customers.customer_id is null then 'unknown_customer' end
-        ) as rejection_reason
-    from deduplicated
-    left join customers
-        on deduplicated.customer_id = customers.customer_id
-)
+        keyed.*,
+        key_copies.raw_key is not null as has_copies,
+
+        -- ids
+        {{ cs_text('raw_customer_id') }} as customer_id,
+
+        -- numerics
+        {{ cs_parse_integer('raw_employee_count') }} as employee_count,
+        {{ cs_parse_integer('raw_end_customer_count') }} as end_customer_count,
+
+        -- dates
+        {{ cs_parse_date('raw_as_of_date') }} as as_of_date,
+
+        -- timestamps
+        {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
+    from keyed
+    left join key_copies
+        on keyed.raw_key = key_copies.raw_key
+),
+
+checked as (
+    select
+        *,
+        case
+            when {{ cs_any_missing(['raw_customer_id', 'raw_as_of_date']) }} then 'null_key'
+            when {{ cs_any_missing(['raw_employee_count', 'raw__loaded_at']) }}
+                then 'missing_value'
+        end as key_reason,
+        case
+            when {{ cs_any_unparsed(['as_of_date', '_loaded_at']) }} then 'bad_date'
+            when {{ cs_any_unparsed(['employee_count', 'end_customer_count']) }}
+                then 'bad_number'
+            when employee_count < 0 or end_customer_count < 0 then 'out_of_range'
+        end as value_reason
+    from parsed
+),
+
+{{ cs_deduplicate_and_audit(output_columns, raw_columns) }}
 
 select * from final

@@ -1,65 +1,72 @@
 /* grain: one row per raw crm.customers row, clean or rejected (rejection_reason) */
+{#- Descriptive columns (customer_name, primary_contact_email, industry,
+    country_code) are never required: a customer without them counts in every KPI. -#}
+{%- set raw_columns = cs_raw_columns_of('crm.customers') -%}
+{%- set output_columns = ['customer_id', 'customer_name', 'segment', 'industry',
+    'country_code', 'is_test_account', 'created_at', '_loaded_at'] %}
 with
 
 source as (
     select * from {{ source('crm', 'customers') }}
 ),
 
-parsed as (
+keyed as {{ cs_materialized() }} (
     select
-        -- ids
-        {{ cs_text('customer_id') }} as customer_id,
-
-        -- strings
-        {{ cs_text('customer_name') }} as customer_name,
-        case
-            when replace(replace({{ cs_vocab('segment') }}, '-', '_'), ' ', '_')
-                in ('smb', 'mid_market', 'enterprise')
-                then replace(replace({{ cs_vocab('segment') }}, '-', '_'), ' ', '_')
-            else 'unknown'
-        end as segment,
-        {{ cs_text('industry') }} as industry,
-        upper({{ cs_text('country_code') }}) as country_code,
-
-        -- booleans
-        {{ cs_parse_boolean('is_test_account') }} as is_test_account,
-
-        -- timestamps
-        {{ cs_parse_timestamp('created_at') }} as created_at,
-        {{ cs_parse_timestamp('_loaded_at') }} as _loaded_at,
-
-        -- audit
-        {{ cs_text('customer_id') }} as raw_key,
-        {{ cs_row_to_text(['customer_id', 'customer_name', 'primary_contact_email',
-            'segment', 'industry', 'country_code', 'created_at', 'is_test_account',
-            '_loaded_at']) }} as raw_row,
-        case
-            when {{ cs_text('customer_id') }} is null then 'null_key'
-            when {{ cs_any_missing(['customer_name', 'primary_contact_email', 'segment',
-                'country_code', 'created_at', 'is_test_account', '_loaded_at']) }}
-                then 'missing_value'
-        end as key_reason,
-        case
-            when {{ cs_any_unparsable(['created_at', '_loaded_at'], 'cs_parse_timestamp') }}
-                then 'bad_date'
-            when {{ cs_is_bad_boolean('is_test_account') }} then 'bad_boolean'
-        end as value_reason
+        {{ cs_raw_key('crm.customers') }} as raw_key,
+        {{ cs_raw_columns(raw_columns) }}
     from source
 ),
 
-deduplicated as (
-    {{ cs_flag_duplicates('parsed') }}
+key_copies as (
+    {{ cs_key_copies('keyed') }}
 ),
 
-final as (
+parsed as {{ cs_materialized() }} (
+    select
+        keyed.*,
+        key_copies.raw_key is not null as has_copies,
+
+        -- ids
+        {{ cs_text('raw_customer_id') }} as customer_id,
+
+        -- strings
+        {{ cs_text('raw_customer_name') }} as customer_name,
+        case
+            when replace(replace({{ cs_vocab('raw_segment') }}, '-', '_'), ' ', '_')
+                in ('smb', 'mid_market', 'enterprise')
+                then replace(replace({{ cs_vocab('raw_segment') }}, '-', '_'), ' ', '_')
+            else 'unknown'
+        end as segment,
+        {{ cs_text('raw_industry') }} as industry,
+        upper({{ cs_text('raw_country_code') }}) as country_code,
+
+        -- booleans
+        {{ cs_parse_boolean('raw_is_test_account') }} as is_test_account,
+
+        -- timestamps
+        {{ cs_parse_timestamp('raw_created_at') }} as created_at,
+        {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
+    from keyed
+    left join key_copies
+        on keyed.raw_key = key_copies.raw_key
+),
+
+checked as (
     select
         *,
-        coalesce(
-            key_reason,
-            case when is_duplicate then 'duplicate_key' end,
-            value_reason
-        ) as rejection_reason
-    from deduplicated
-)
+        case
+            when customer_id is null then 'null_key'
+            when {{ cs_any_missing(['raw_segment', 'raw_created_at', 'raw_is_test_account',
+                'raw__loaded_at']) }}
+                then 'missing_value'
+        end as key_reason,
+        case
+            when {{ cs_any_unparsed(['created_at', '_loaded_at']) }} then 'bad_date'
+            when {{ cs_any_unparsed(['is_test_account']) }} then 'bad_boolean'
+        end as value_reason
+    from parsed
+),
+
+{{ cs_deduplicate_and_audit(output_columns, raw_columns) }}
 
 select * from final

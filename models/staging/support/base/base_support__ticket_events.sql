@@ -1,84 +1,77 @@
 /* grain: one row per raw support.ticket_events row, clean or rejected (rejection_reason) */
+{#- Unknown tickets are checked in int_ticket_events_checked. -#}
+{%- set raw_columns = cs_raw_columns_of('support.ticket_events') -%}
+{%- set output_columns = ['event_id', 'ticket_id', 'actor_id', 'event_type', 'new_status',
+    'is_public', 'event_at', '_loaded_at'] %}
 with
 
 source as (
     select * from {{ source('support', 'ticket_events') }}
 ),
 
-tickets as (
-    select ticket_id from {{ ref('stg_support__tickets') }}
-),
-
-parsed as (
+keyed as {{ cs_materialized() }} (
     select
-        -- ids
-        {{ cs_text('event_id') }} as event_id,
-        {{ cs_text('ticket_id') }} as ticket_id,
-        {{ cs_text('actor_id') }} as actor_id,
-
-        -- strings
-        {{ cs_vocab('event_type') }} as event_type,
-        -- new_status belongs to status changes only; on other events it is
-        -- ignored (not checked, not kept).
-        case
-            when {{ cs_vocab('event_type') }} = 'status_change'
-                then {{ cs_vocab('new_status') }}
-        end as new_status,
-
-        -- booleans
-        {{ cs_parse_boolean('is_public') }} as is_public,
-
-        -- timestamps
-        {{ cs_parse_timestamp('event_at') }} as event_at,
-        {{ cs_parse_timestamp('_loaded_at') }} as _loaded_at,
-
-        -- audit
-        {{ cs_text('event_id') }} as raw_key,
-        {{ cs_row_to_text(['event_id', 'ticket_id', 'event_at', 'event_type',
-            'actor_id', 'is_public', 'new_status', '_loaded_at']) }} as raw_row,
-        case
-            when {{ cs_text('event_id') }} is null then 'null_key'
-            when {{ cs_any_missing(['ticket_id', 'event_at', 'event_type', 'is_public',
-                '_loaded_at']) }}
-                or (
-                    {{ cs_vocab('event_type') }} = 'status_change'
-                    and {{ cs_text('new_status') }} is null
-                )
-                then 'missing_value'
-        end as key_reason,
-        case
-            when {{ cs_any_unparsable(['event_at', '_loaded_at'],
-                'cs_parse_timestamp') }}
-                then 'bad_date'
-            when {{ cs_is_bad_boolean('is_public') }} then 'bad_boolean'
-            when {{ cs_not_in_vocabulary('event_type', ['customer_message',
-                'agent_reply', 'internal_note', 'status_change']) }}
-                or (
-                    {{ cs_vocab('event_type') }} = 'status_change'
-                    and {{ cs_not_in_vocabulary('new_status',
-                        ['new', 'open', 'pending', 'solved', 'closed']) }}
-                )
-                then 'unknown_value'
-        end as value_reason
+        {{ cs_raw_key('support.ticket_events') }} as raw_key,
+        {{ cs_raw_columns(raw_columns) }}
     from source
 ),
 
-deduplicated as (
-    {{ cs_flag_duplicates('parsed') }}
+key_copies as (
+    {{ cs_key_copies('keyed') }}
 ),
 
-final as (
+parsed as {{ cs_materialized() }} (
     select
-        deduplicated.*,
-        coalesce(
-            deduplicated.key_reason,
-            case when deduplicated.is_duplicate then 'duplicate_key' end,
-            deduplicated.value_reason,
-            case when tickets.ticket_id is null then 'unknown_ticket' end
-        ) as rejection_reason
-    from deduplicated
-    left join tickets
-        on deduplicated.ticket_id = tickets.ticket_id
-)
+        keyed.*,
+        key_copies.raw_key is not null as has_copies,
+
+        -- ids
+        {{ cs_text('raw_event_id') }} as event_id,
+        {{ cs_text('raw_ticket_id') }} as ticket_id,
+        {{ cs_text('raw_actor_id') }} as actor_id,
+
+        -- strings
+        {{ cs_vocab('raw_event_type') }} as event_type,
+        -- new_status belongs to status changes only; on other events it is
+        -- ignored (not checked, not kept).
+        case
+            when {{ cs_vocab('raw_event_type') }} = 'status_change'
+                then {{ cs_vocab('raw_new_status') }}
+        end as new_status,
+
+        -- booleans
+        {{ cs_parse_boolean('raw_is_public') }} as is_public,
+
+        -- timestamps
+        {{ cs_parse_timestamp('raw_event_at') }} as event_at,
+        {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
+    from keyed
+    left join key_copies
+        on keyed.raw_key = key_copies.raw_key
+),
+
+checked as (
+    select
+        *,
+        case
+            when event_id is null then 'null_key'
+            when {{ cs_any_missing(['raw_ticket_id', 'raw_event_at', 'raw_event_type',
+                'raw_is_public', 'raw__loaded_at']) }}
+                or (event_type = 'status_change' and new_status is null)
+                then 'missing_value'
+        end as key_reason,
+        case
+            when {{ cs_any_unparsed(['event_at', '_loaded_at']) }} then 'bad_date'
+            when {{ cs_any_unparsed(['is_public']) }} then 'bad_boolean'
+            when {{ cs_outside('event_type', ['customer_message', 'agent_reply',
+                'internal_note', 'status_change']) }}
+                or {{ cs_outside('new_status', ['new', 'open', 'pending', 'solved',
+                    'closed']) }}
+                then 'unknown_value'
+        end as value_reason
+    from parsed
+),
+
+{{ cs_deduplicate_and_audit(output_columns, raw_columns) }}
 
 select * from final

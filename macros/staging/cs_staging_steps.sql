@@ -1,0 +1,119 @@
+{#-
+    The steps every base_<system>__<table> model shares. A base model:
+      keyed      the raw columns renamed raw_<column>, and raw_key: the only place
+                 the table's key is computed (materialised: read twice);
+      key_copies the keys delivered more than once, found with one grouped pass
+                 before any row-level work;
+      parsed     every value parsed once (materialised: read twice);
+      checked    the staging reasons, from the parsed values and the raw text;
+      copies     only the rows of repeated keys, with their raw text, through
+                 cs_flag_duplicates;
+      final      the staging reason, and the raw text for rejected rows and copies.
+-#}
+
+{#- `as materialized` where the engine has it, so a CTE read twice is computed once. -#}
+{% macro cs_materialized() -%}
+    {{ return(adapter.dispatch('cs_materialized', 'cs_kpis')()) }}
+{%- endmacro %}
+
+{% macro default__cs_materialized() -%}
+{%- endmacro %}
+
+{% macro duckdb__cs_materialized() -%}
+    materialized
+{%- endmacro %}
+
+{% macro postgres__cs_materialized() -%}
+    materialized
+{%- endmacro %}
+
+{#- The raw columns, each renamed raw_<column>. -#}
+{% macro cs_raw_columns(columns) -%}
+    {%- for column in columns %}
+        {{ column }} as raw_{{ column }}{{ "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- Keys of `relation` (a CTE with raw_key) that more than one row carries. -#}
+{% macro cs_key_copies(relation) -%}
+    select raw_key
+    from {{ relation }}
+    where raw_key is not null
+    group by raw_key
+    having count(*) > 1
+{%- endmacro %}
+
+{#- True when a present raw value (raw_<column>) did not parse into <column>. -#}
+{% macro cs_any_unparsed(columns) -%}
+    ({% for column in columns -%}
+        ({{ cs_text('raw_' ~ column) }} is not null and {{ column }} is null)
+        {{- " or " if not loop.last }}
+    {%- endfor %})
+{%- endmacro %}
+
+{#- True when a present parsed vocabulary value is outside `values`. -#}
+{% macro cs_outside(column, values) -%}
+    ({{ column }} is not null and {{ column }} not in (
+        {%- for value in values %}'{{ value }}'{{ ", " if not loop.last }}{% endfor -%}
+    ))
+{%- endmacro %}
+
+{#- The shared tail of a base model, from `checked` (which has every output column,
+    raw_<column> for each raw column, raw_key, has_copies, key_reason and
+    value_reason) to `final`. `output_columns` are the parsed columns kept. -#}
+{% macro cs_deduplicate_and_audit(output_columns, raw_columns) -%}
+copies as (
+    select
+        *,
+        {{ cs_row_to_text(raw_columns, column_prefix='raw_') }} as raw_row
+    from checked
+    where has_copies
+),
+
+copies_flagged as (
+    {{ cs_flag_duplicates('copies') }}
+),
+
+deduplicated as (
+    select
+        *,
+        cast(null as {{ dbt.type_string() }}) as raw_row,
+        false as is_duplicate
+    from checked
+    where not has_copies
+
+    union all
+
+    select * from copies_flagged
+),
+
+reasoned as (
+    select
+        *,
+        coalesce(
+            key_reason,
+            case when is_duplicate then 'duplicate_key' end,
+            value_reason
+        ) as rejection_reason
+    from deduplicated
+),
+
+final as (
+    select
+        {%- for column in output_columns %}
+        {{ column }},
+        {%- endfor %}
+        raw_key,
+        -- the raw text only where someone needs it: rejected rows and copies
+        case
+            when raw_row is not null then raw_row
+            when rejection_reason is not null
+                then {{ cs_row_to_text(raw_columns, column_prefix='raw_') }}
+        end as raw_row,
+        key_reason,
+        value_reason,
+        is_duplicate,
+        rejection_reason
+    from reasoned
+)
+{%- endmacro %}
