@@ -31,7 +31,8 @@ export RAW_DIR AS_OF DUCKDB_PATH WORK_DUCKDB_PATH DEMO_CUSTOMERS VARS
 export DBT_PROFILES_DIR := $(CURDIR)
 
 .PHONY: install build demo-data load dbt-build test test-fast lint pytest validate bench \
-	clean test-postgres
+	clean test-postgres install-spark install-postgres build-spark build-postgres \
+	postgres-start postgres-stop compare-spark compare-postgres test-engines
 
 install: $(VENV)/.installed
 
@@ -130,5 +131,47 @@ test-postgres: $(PG_VENV)/.installed
 		--target-path "$(PG_WORK)/target" --log-path "$(PG_WORK)/logs" \
 		--vars '{as_of_date: $(AS_OF)}'
 
+# --- other engines (README "Engines") ---------------------------------------------------
+# `make build-spark` / `make build-postgres`: the demo pipeline (load, dbt build, export,
+# validate, report) on a local Spark session or on PostgreSQL, each from its own
+# virtualenv. Without CS_KPIS_PG_USER, build-postgres starts the project's own server
+# (ci/postgres.sh: Debian's PostgreSQL 15 on 127.0.0.1:55432, data in data/pg).
+# compare-<engine> checks that engine's marts against the DuckDB build (`make build`).
+SPARK_VENV ?= .venv-spark
+SPARK_PACKAGES ?= dbt-spark[session]==1.11.0 pyspark==4.3.0 py4j==0.10.9.9 sqlparams==6.2.0
+ENGINE_ARGS = --raw-dir "$(RAW_DIR)" --as-of "$(AS_OF)" --demo-customers $(DEMO_CUSTOMERS)
+export SPARK_LOCAL_IP ?= 127.0.0.1
+export CS_KPIS_SPARK_HOME ?= $(CURDIR)/data/spark
+
+install-spark: $(SPARK_VENV)/.installed
+install-postgres: $(PG_VENV)/.installed
+
+$(SPARK_VENV)/.installed: requirements.lock pyproject.toml
+	@echo "==> installing pinned dependencies and $(SPARK_PACKAGES) into $(SPARK_VENV)"
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock \
+		$(SPARK_PACKAGES) 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+build-spark: $(SPARK_VENV)/.installed
+	$(SPARK_VENV)/bin/python -m cskpi.engines spark $(ENGINE_ARGS)
+
+postgres-start:
+	ci/postgres.sh start
+
+postgres-stop:
+	ci/postgres.sh stop
+
+build-postgres: $(PG_VENV)/.installed
+	@if [ -z "$$CS_KPIS_PG_USER" ]; then ci/postgres.sh start; eval "$$(ci/postgres.sh env)"; fi; \
+		$(PG_VENV)/bin/python -m cskpi.engines postgres $(ENGINE_ARGS)
+
+compare-spark compare-postgres: compare-%: install
+	$(PY) -m cskpi.compare "$(DUCKDB_PATH)" data/$*/export.duckdb --label $*
+
+# The demo on all three engines, compared (what .ci/run does after `make test`).
+test-engines: build build-postgres compare-postgres build-spark compare-spark
+
 clean:
-	rm -rf target logs data/warehouse data/demo
+	rm -rf target logs data/warehouse data/demo data/spark data/postgres

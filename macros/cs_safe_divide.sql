@@ -20,6 +20,10 @@
     double
 {%- endmacro %}
 
+{% macro spark__cs_type_double() -%}
+    double
+{%- endmacro %}
+
 {% macro bigquery__cs_type_double() -%}
     float64
 {%- endmacro %}

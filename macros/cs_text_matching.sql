@@ -66,6 +66,22 @@
     )
 {%- endmacro %}
 
+{#- Spark (Java regular expressions): the keyword is quoted literally with \\Q...\\E,
+    and each run of spaces inside it becomes \\s+, so no metacharacter needs escaping.
+    Same word characters as DuckDB. (Backslashes are doubled: Spark's string literals
+    unescape them.) -#}
+{% macro spark__cs_contains_whole_word(text, keyword) -%}
+    {#- \uXXXX: Spark's literal turns each into the letter itself, inside the class. -#}
+    {%- set word_chars = '0-9a-z_\\u00c0-\\u024f\\u0370-\\u03ff\\u0400-\\u04ff' -%}
+    (
+        lower({{ text }}) rlike concat(
+            '(^|[^{{ word_chars }}])\\Q',
+            regexp_replace(lower(trim({{ keyword }})), '\\s+', '\\\\E\\\\s+\\\\Q'),
+            '\\E($|[^{{ word_chars }}])'
+        )
+    )
+{%- endmacro %}
+
 {#- The text with e-mail addresses replaced by '[email]', so free-text comments
     shown in a mart carry no contact details. -#}
 {% macro cs_mask_emails(text) -%}
@@ -82,6 +98,12 @@
 
 {% macro postgres__cs_mask_emails(text) -%}
     regexp_replace({{ text }}, '[^[:space:]@<>(),;]+@[^[:space:]@<>(),;]+', '[email]', 'g')
+{%- endmacro %}
+
+{#- Spark: Java's regex has no POSIX [:space:] class inside brackets; \\s is the same
+    set. Spark's regexp_replace replaces every match. -#}
+{% macro spark__cs_mask_emails(text) -%}
+    regexp_replace({{ text }}, '[^\\s@<>(),;]+@[^\\s@<>(),;]+', '[email]')
 {%- endmacro %}
 
 {#- True when the text is empty or only whitespace, tabs and line breaks

@@ -164,3 +164,39 @@
 {% macro bigquery__cs_type_money() -%}
     bignumeric
 {%- endmacro %}
+
+{#- Spark: ANSI mode makes a plain cast raise on bad text, and turning ANSI off is
+    worse ('12.5' silently becomes 12). So, as on DuckDB: a regular expression admits
+    only the shape, then try_cast turns what is still impossible (2026-02-30, 25:00,
+    beyond bigint or 32 digits before the point) into null. Patterns use [0-9] and no
+    backslash: Spark's string literals treat a backslash as an escape. -#}
+{% macro spark__cs_parse_date(column) -%}
+    case
+        when {{ cs_trim(column) }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+            then try_cast({{ cs_trim(column) }} as date)
+    end
+{%- endmacro %}
+
+{% macro spark__cs_parse_timestamp(column) -%}
+    case
+        when {{ cs_trim(column) }}
+            rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-]00(:?00)?)?$'
+            then try_cast(
+                regexp_replace({{ cs_trim(column) }}, '(Z|[+-]00(:?00)?)$', '') as timestamp
+            )
+    end
+{%- endmacro %}
+
+{% macro spark__cs_parse_integer(column) -%}
+    case
+        when {{ cs_trim(column) }} rlike '^[+-]?[0-9]+$'
+            then try_cast({{ cs_trim(column) }} as bigint)
+    end
+{%- endmacro %}
+
+{% macro spark__cs_parse_decimal(column) -%}
+    case
+        when {{ cs_trim(column) }} rlike '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$'
+            then try_cast({{ cs_trim(column) }} as {{ cs_type_money() }})
+    end
+{%- endmacro %}

@@ -44,3 +44,18 @@
         || '}'
     )
 {%- endmacro %}
+
+{#- Spark: to_json of a named struct, nulls kept (Spark drops null fields by default),
+    in the compact form DuckDB writes. The default's '\\' literal is one backslash on
+    other engines but an escape on Spark, which is why Spark needs its own. -#}
+{% macro spark__cs_row_to_text(columns, relation_alias=none, column_prefix='') -%}
+    {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
+    to_json(
+        named_struct(
+            {%- for column in columns %}
+            '{{ column }}', {{ prefix }}`{{ column_prefix }}{{ column }}`{{ "," if not loop.last }}
+            {%- endfor %}
+        ),
+        map('ignoreNullFields', 'false')
+    )
+{%- endmacro %}

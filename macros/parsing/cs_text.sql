@@ -11,6 +11,16 @@
     trim({{ column }}, ' ' || chr(9) || chr(10) || chr(13))
 {%- endmacro %}
 
+{#- Postgres and Spark: strip only the ends, as DuckDB does (the default turns tabs and
+    line breaks inside the text into spaces too). -#}
+{% macro postgres__cs_trim(column) -%}
+    btrim({{ column }}, ' ' || chr(9) || chr(10) || chr(13))
+{%- endmacro %}
+
+{% macro spark__cs_trim(column) -%}
+    trim(both concat(' ', chr(9), chr(10), chr(13)) from {{ column }})
+{%- endmacro %}
+
 {#- Trimmed text, with empty and whitespace-only values as null. -#}
 {% macro cs_text(column) -%}
     nullif({{ cs_trim(column) }}, '')

@@ -1,0 +1,102 @@
+"""Copy the relations dbt built on another engine into a DuckDB file, types kept.
+
+    python -m cskpi.export --engine spark --out data/spark/export.duckdb
+    python -m cskpi.export --engine postgres --out data/postgres/export.duckdb
+
+Every table and view of the engine's dbt schema is read through the engine (Spark:
+the local session's catalog; PostgreSQL: the CS_KPIS_PG_* connection) and written into
+the DuckDB file's `main` schema through Arrow, so decimals stay decimals, dates stay
+dates and nulls stay nulls. The file is then what `cskpi.validate`, `cskpi.report` and
+`cskpi.compare` read: the same checks for every engine, on what the engine computed.
+The file is written beside and renamed into place, so a reader never sees half of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+DEFAULT_SPARK_SCHEMA = "cs_kpis"
+DEFAULT_PG_SCHEMA = "analytics"
+
+
+def spark_tables(schema: str) -> Iterator[tuple[str, pa.Table]]:
+    from cskpi.spark_session import session
+
+    spark = session("cs_kpis export")
+    names = sorted(row.tableName for row in spark.sql(f"show tables in {schema}").collect()
+                   if not row.isTemporary)
+    for name in names:
+        yield name, spark.table(f"{schema}.{name}").toArrow()
+
+
+def postgres_tables(schema: str) -> Iterator[tuple[str, pa.Table]]:
+    from cskpi.loader_postgres import connect
+
+    con = connect()
+    try:
+        with con.cursor() as cur:
+            cur.execute("select table_name from information_schema.tables "
+                        "where table_schema = %s order by table_name", (schema,))
+            names = [r[0] for r in cur.fetchall()]
+            for name in names:
+                cur.execute(f'select * from "{schema}"."{name}"')
+                columns = [d.name for d in cur.description]
+                rows = cur.fetchall()
+                arrays = [pa.array([r[i] for r in rows], from_pandas=False)
+                          for i in range(len(columns))]
+                yield name, pa.Table.from_arrays(arrays, names=columns)
+    finally:
+        con.close()
+
+
+def export(engine: str, out: Path, schema: str | None = None, quiet: bool = False) -> int:
+    """Write every relation of the engine's dbt schema into `out`; return the count."""
+    if engine == "spark":
+        tables = spark_tables(schema or os.environ.get("CS_KPIS_SPARK_SCHEMA",
+                                                       DEFAULT_SPARK_SCHEMA))
+    elif engine == "postgres":
+        tables = postgres_tables(schema or os.environ.get("CS_KPIS_PG_SCHEMA",
+                                                          DEFAULT_PG_SCHEMA))
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial.unlink(missing_ok=True)
+    started = time.perf_counter()
+    count = 0
+    con = duckdb.connect(str(partial))
+    try:
+        for name, table in tables:
+            con.register("exported", table)
+            con.execute(f'create table "{name}" as select * from exported')
+            con.unregister("exported")
+            count += 1
+    finally:
+        con.close()
+    partial.replace(out)
+    if not quiet:
+        print(f"  exported {count} relations from {engine} to {out} in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
+    return count
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engine", choices=["spark", "postgres"], required=True)
+    parser.add_argument("--out", type=Path, required=True, help="DuckDB file to write")
+    parser.add_argument("--schema", help="the engine's dbt schema (default: the profile's)")
+    args = parser.parse_args(argv)
+    export(args.engine, args.out, args.schema)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
