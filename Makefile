@@ -16,7 +16,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DUCKDB_PATH
 
 .PHONY: install build demo-data load dbt-build test lint pytest validate bench clean \
-	test-postgres dashboard browser docs
+	test-postgres dashboard browser docs semantic-validate
 
 install: $(VENV)/.installed
 
@@ -50,6 +50,15 @@ pytest: install
 # The Great Expectations suites on an existing warehouse (`make build` runs them too).
 validate: install
 	$(PY) -m cskpi.validate --duckdb-path "$(DUCKDB_PATH)"
+
+# The MetricFlow semantic layer (models/marts/semantic/): `dbt parse` writes
+# target/semantic_manifest.json (mf reads it from there), then the semantic
+# validations and every metric, dimension and measure queried on the warehouse
+# DUCKDB_PATH (so after `build`). Exit code 1 on any error.
+semantic-validate: install
+	@echo "==> MetricFlow: dbt parse, mf validate-configs on $(DUCKDB_PATH)"
+	$(BIN)/dbt parse --quiet
+	$(BIN)/mf validate-configs
 
 # lint, then the demo build (dbt build with its unit and data tests, and the GX suites
 # on the demo data), then pytest (formula, harness, GX-gate and conventions tests), so

@@ -12,7 +12,8 @@
   repeat, which is what these models detect;
 - names match their folder: `models/staging/<system>/stg_<system>__<entity>`,
   `models/staging/<system>/base/base_<system>__<entity>`, `models/intermediate/**/int_*`,
-  `models/marts/**/kpi_*` or `dim_*`;
+  `models/marts/**/kpi_*`, `dim_*` or `fct_*` (a fact at its own grain, e.g. the
+  customer-month drill-down);
 - no intermediate model or mart reads a source; a staging model reads only its own
   system's source and only staging models (the audit model reads every system's base_);
 - every `kpi_` mart has an enforced contract.
@@ -104,8 +105,8 @@ def _layer_violation(name: str, path: str) -> str | None:
     if layer == "intermediate":
         return None if re.fullmatch(rf"int_{NAME}", name) else "should be named int_<name>"
     if layer == "marts":
-        return None if re.fullmatch(rf"(kpi|dim)_{NAME}", name) else (
-            "should be named kpi_<name> or dim_<name>")
+        return None if re.fullmatch(rf"(kpi|dim|fct)_{NAME}", name) else (
+            "should be named kpi_<name>, dim_<name> or fct_<name>")
     return f"is in an unknown layer folder models/{layer}/"
 
 
@@ -118,7 +119,7 @@ def _dependency_violations(name: str, node: dict[str, Any], manifest: Manifest,
                for uid in depends if uid.startswith("source.")]
     parents = [models[uid]["name"] if uid in models else uid.split(".")[-1]
                for uid in depends if uid.startswith("model.")]
-    if name.startswith(("int_", "kpi_", "dim_")):
+    if name.startswith(("int_", "kpi_", "dim_", "fct_")):
         for source in sources:
             found.append(f"model {name}: reads source {source['source_name']}."
                          f"{source['name']} directly (only staging reads sources)")

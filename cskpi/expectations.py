@@ -99,6 +99,7 @@ MART_SUITES: tuple[MartSuite, ...] = (
             "contraction_mrr": NON_NEGATIVE, "churned_mrr": NON_NEGATIVE,
             "mrr_end": NON_NEGATIVE, "arr_end": NON_NEGATIVE,
             "paying_customers_end": NON_NEGATIVE, "arpa": NON_NEGATIVE,
+            "quick_ratio": NON_NEGATIVE,
         },
         not_null=("mrr_start", "fx_impact", "new_mrr", "expansion_mrr", "reactivation_mrr",
                   "contraction_mrr", "churned_mrr", "mrr_end", "paying_customers_end"),
@@ -243,6 +244,33 @@ MART_SUITES: tuple[MartSuite, ...] = (
         # Support and billing always have a value, so the weighted mean always has one.
         not_null=("support_score", "billing_score", "health_score", "health_band", "segment",
                   "cs_rep_id"),
+    ),
+    MartSuite(
+        "fct_customer_mrr_months", ("month", "customer_id"),
+        columns={
+            "segment": None, "cs_rep_id": None, "billing_currency": None,
+            "mrr_start_current_rates": NON_NEGATIVE, "mrr_end": NON_NEGATIVE,
+            "movement": None, "movement_mrr": NON_NEGATIVE, "fx_impact": None,
+            "is_active_end": None, "is_first_paid_month": None, "first_paid_month": None,
+            "months_since_first_paid": NON_NEGATIVE,
+        },
+        value_sets={"movement": ("new", "expansion", "contraction", "churn", "reactivation",
+                                 "unchanged", "inactive")},
+        not_null=("segment", "cs_rep_id", "mrr_start_current_rates", "mrr_end", "movement",
+                  "movement_mrr", "fx_impact", "is_active_end", "first_paid_month",
+                  "months_since_first_paid"),
+    ),
+    MartSuite(
+        "kpi_cohort_retention", ("cohort_month", "months_since_start", "dimension",
+                                 "dimension_value"),
+        dimensions=("overall", "segment"),
+        columns={
+            "month": None, "cohort_customers": (1, None), "active_customers": NON_NEGATIVE,
+            "logo_retention": RATE, "cohort_mrr_start": NON_NEGATIVE,
+            "cohort_mrr": NON_NEGATIVE, "mrr_retention": NON_NEGATIVE,
+        },
+        not_null=("month", "cohort_customers", "active_customers", "logo_retention",
+                  "cohort_mrr_start", "cohort_mrr"),
     ),
     MartSuite(
         "dim_customers", ("customer_id",), columns={"segment": None}, monthly=False,
@@ -439,6 +467,61 @@ def cross_checks() -> list[FrameCheck]:
                       MONEY_TOLERANCE),
         *_slices_add_up(m, "segment", ("mrr_start", "mrr_end", "new_mrr", "churned_mrr",
                                        "paying_customers_end"), MONEY_TOLERANCE),
+        # The drill-down adds up to kpi_mrr; a cohort starts with the month's new customers.
+        equality_check(
+            "fct_customer_mrr_months__adds_up_to_kpi_mrr",
+            "fct_customer_mrr_months: per month and slice (overall, segment) its sums equal "
+            "kpi_mrr's movement columns, mrr_end, fx_impact and paying_customers_end",
+            ("fct_customer_mrr_months", m),
+            f"""
+            with sliced as (
+                select month, 'overall' as dimension, 'all' as dimension_value, * exclude (month)
+                from fct_customer_mrr_months
+                union all
+                select month, 'segment', segment, * exclude (month) from fct_customer_mrr_months
+            ),
+            sums as (
+                select month, dimension, dimension_value,
+                    sum(case when movement = 'new' then movement_mrr else 0 end) as new_mrr,
+                    sum(case when movement = 'expansion' then movement_mrr else 0 end)
+                        as expansion_mrr,
+                    sum(case when movement = 'reactivation' then movement_mrr else 0 end)
+                        as reactivation_mrr,
+                    sum(case when movement = 'contraction' then movement_mrr else 0 end)
+                        as contraction_mrr,
+                    sum(case when movement = 'churn' then movement_mrr else 0 end)
+                        as churned_mrr,
+                    sum(mrr_end) as mrr_end, sum(fx_impact) as fx_impact,
+                    sum(case when is_active_end then 1 else 0 end) as paying_customers_end
+                from sliced group by 1, 2, 3
+            )
+            {" union all ".join(
+                f"select m.month, m.dimension, m.dimension_value, '{c}' as measure, "
+                f"m.{c} as lhs, coalesce(s.{c}, 0) as rhs from {m} as m left join sums as s "
+                "using (month, dimension, dimension_value)"
+                for c in ("new_mrr", "expansion_mrr", "reactivation_mrr", "contraction_mrr",
+                          "churned_mrr", "mrr_end", "fx_impact", "paying_customers_end"))}
+            """,
+            MONEY_TOLERANCE,
+        ),
+        equality_check(
+            "kpi_cohort_retention__first_month_is_the_new_customers",
+            "kpi_cohort_retention: at k = 0 the overall cohort_customers equal "
+            f"{churn}'s new_customers of the cohort month",
+            ("kpi_cohort_retention", churn),
+            f"""
+            select c.month, c.new_customers as lhs, coalesce(r.cohort_customers, 0) as rhs
+            from {churn} as c
+            left join kpi_cohort_retention as r
+                on r.cohort_month = c.month and r.months_since_start = 0
+                and r.dimension = 'overall'
+            where c.{OVERALL}
+            """,
+            COUNT_TOLERANCE,
+        ),
+        _row_identity("kpi_cohort_retention", "retention_is_one_in_the_first_month",
+                      "logo_retention", "1", RATE_TOLERANCE, where="months_since_start = 0",
+                      keys="cohort_month, dimension, dimension_value"),
         # Logo churn and retention.
         _row_identity(
             churn, "customers_end_identity", "customers_end",

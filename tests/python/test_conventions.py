@@ -117,8 +117,8 @@ def test_a_model_without_primary_key_test_is_reported(artifacts):
 
 
 @pytest.mark.parametrize(("model", "path", "message"), [
-    ("kpi_mrr", "models/marts/revenue/fct_mrr.sql",
-     "model fct_mrr: should be named kpi_<name> or dim_<name>"),
+    ("kpi_mrr", "models/marts/revenue/mrr_facts.sql",
+     "model mrr_facts: should be named kpi_<name>, dim_<name> or fct_<name>"),
     ("int_months", "models/intermediate/revenue/months_spine.sql",
      "model months_spine: should be named int_<name>"),
     ("stg_crm__customers", "models/staging/billing/stg_crm__customers.sql",

@@ -87,10 +87,6 @@ final as (
         on customers.customer_id = activity.customer_id
     left join current_owners
         on customers.customer_id = current_owners.customer_id
-    -- Customers created after as_of are ignored unless they already billed.
-    where {{ cs_to_reporting_date('customers.created_at') }}
-        <= {{ cs_as_of_date() }}
-        or current_state.customer_id is not null
 )
 
 select * from final

@@ -30,7 +30,14 @@ final as (
         cast(
             {{ cs_safe_divide('mrr_end', 'customers_end') }}
             as {{ cs_type_double() }}
-        ) as arpa
+        ) as arpa,
+        cast(
+            {{ cs_safe_divide(
+                'new_mrr + expansion_mrr + reactivation_mrr',
+                'contraction_mrr + churned_mrr'
+            ) }}
+            as {{ cs_type_double() }}
+        ) as quick_ratio
     from movements
 )
 
