@@ -1,7 +1,9 @@
 # Two commands for a new user: `make build` and `make test`. Each installs what it needs.
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
-PYTHON ?= python3.11
+# Any Python 3.11 or newer: the first of python3.11 .. python3.14, python3 found on PATH.
+PYTHON ?= $(firstword $(foreach p,python3.11 python3.12 python3.13 python3.14 python3,\
+	$(shell command -v $(p) 2>/dev/null)))
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
@@ -11,9 +13,22 @@ RAW_DIR ?= data/demo
 AS_OF ?= 2026-11-15
 DUCKDB_PATH ?= data/warehouse/cs_kpis.duckdb
 DEMO_CUSTOMERS ?= 600
+# The private working file of a build (default: beside DUCKDB_PATH, see README).
+WORK_DUCKDB_PATH ?=
+# Extra dbt vars as a YAML mapping, e.g. VARS='{gross_margin: 0.7}' (checked before dbt).
+VARS ?=
 
+# Values reach recipes only as quoted environment variables ("$$RAW_DIR"), never
+# pasted into a command line: `override X := $(value X)` keeps make from expanding
+# $(...) in a value and the quoting keeps the shell from reading it.
+override RAW_DIR := $(value RAW_DIR)
+override AS_OF := $(value AS_OF)
+override DUCKDB_PATH := $(value DUCKDB_PATH)
+override WORK_DUCKDB_PATH := $(value WORK_DUCKDB_PATH)
+override DEMO_CUSTOMERS := $(value DEMO_CUSTOMERS)
+override VARS := $(value VARS)
+export RAW_DIR AS_OF DUCKDB_PATH WORK_DUCKDB_PATH DEMO_CUSTOMERS VARS
 export DBT_PROFILES_DIR := $(CURDIR)
-export DUCKDB_PATH
 
 .PHONY: install build demo-data load dbt-build test lint pytest validate bench clean \
 	test-postgres dashboard browser docs semantic-validate
@@ -22,6 +37,9 @@ install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@echo "==> installing pinned dependencies into $(VENV)"
+	@test -n "$(PYTHON)" || { echo "error: no python3.11 or newer on PATH; set PYTHON=..." >&2; exit 2; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo \
+		"error: $(PYTHON) is Python < 3.11; set PYTHON to a Python 3.11 or newer" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 \
 		| { grep -v "is ignored: it is neither a file nor a directory" || true; }
@@ -29,11 +47,11 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@touch $@
 
 build: install
-	$(PY) -m cskpi.pipeline --raw-dir "$(RAW_DIR)" --as-of "$(AS_OF)" \
-		--demo-customers $(DEMO_CUSTOMERS)
+	$(PY) -m cskpi.pipeline --raw-dir "$$RAW_DIR" --as-of "$$AS_OF" \
+		--demo-customers "$$DEMO_CUSTOMERS" --vars "$$VARS"
 
 load: install
-	$(PY) -m cskpi.loader "$(RAW_DIR)"
+	$(PY) -m cskpi.loader "$$RAW_DIR"
 
 # Macros and generic tests (tests/generic is in .sqlfluffignore) render to nothing on
 # their own: their SQL is linted inside the models that call them (.sqlfluff renders
@@ -47,9 +65,10 @@ lint: install
 pytest: install
 	$(BIN)/pytest
 
-# The Great Expectations suites on an existing warehouse (`make build` runs them too).
+# The Great Expectations suites on the last build's working file (`make build` runs
+# them too, before it publishes).
 validate: install
-	$(PY) -m cskpi.validate --duckdb-path "$(DUCKDB_PATH)"
+	$(PY) -m cskpi.validate --duckdb-path "$${WORK_DUCKDB_PATH:-$${DUCKDB_PATH%.duckdb}.work.duckdb}"
 
 # The MetricFlow semantic layer (models/marts/semantic/): `dbt parse` writes
 # target/semantic_manifest.json (mf reads it from there), then the semantic

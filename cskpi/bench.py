@@ -11,16 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
 from cskpi import demo_data
+from cskpi.dbt_runner import run_dbt
 from cskpi.loader import load_folder
-
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 # Layers timed on their own, after a full build (upstream tables already exist).
 SELECTIONS = {
@@ -36,18 +34,11 @@ SELECTIONS = {
 
 
 def _dbt(args: list[str], workdir: Path, duckdb_path: Path) -> float:
-    env = dict(os.environ, DUCKDB_PATH=str(duckdb_path), DBT_PROFILES_DIR=str(PROJECT_DIR),
-               DBT_INDIRECT_SELECTION="cautious")
-    command = [str(Path(sys.executable).with_name("dbt")), *args,
-               "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
-    started = time.perf_counter()
-    result = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True,
-                            text=True, check=False)
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
+    result = run_dbt(args, duckdb_path, workdir=workdir)
+    if not result.ok:
         print(result.stdout[-4000:], file=sys.stderr)
         raise SystemExit(f"dbt {args[0]} failed")
-    return elapsed
+    return result.seconds
 
 
 def main(argv: list[str] | None = None) -> int:

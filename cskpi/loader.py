@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -39,8 +40,12 @@ class TablePlan:
 
 
 def _find_file(raw_dir: Path, table: RawTable) -> Path | None:
+    """The table's file; a directory in its place is refused by name."""
     for suffix in (".csv", ".parquet"):
         candidate = raw_dir / table.system / f"{table.name}{suffix}"
+        if candidate.is_dir():
+            raise LoadError(f"{candidate} is a directory, not a file: put the "
+                            f"{table.qualified} export there as one file")
         if candidate.is_file():
             return candidate
     return None
@@ -48,14 +53,25 @@ def _find_file(raw_dir: Path, table: RawTable) -> Path | None:
 
 def _header(path: Path) -> list[str]:
     if path.suffix == ".parquet":
-        rows = duckdb.sql(
-            "select name from parquet_schema(?) where name <> 'duckdb_schema' "
-            "and num_children is null",
-            params=[str(path)],
-        ).fetchall()
+        try:
+            rows = duckdb.sql(
+                "select name from parquet_schema(?) where name <> 'duckdb_schema' "
+                "and num_children is null",
+                params=[str(path)],
+            ).fetchall()
+        except duckdb.Error:
+            raise LoadError(f"{path}: not a readable Parquet file") from None
         return [r[0] for r in rows]
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return next(csv.reader(handle), [])
+    with path.open("rb") as handle:
+        first_line = handle.readline(1 << 20)
+    try:
+        text = first_line.decode("utf-8-sig")
+        return next(csv.reader([text.rstrip("\r\n")]), [])
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"{path}: the header is not UTF-8 (byte {exc.start + 1}): export "
+                        "the file as UTF-8") from None
+    except csv.Error as exc:
+        raise LoadError(f"{path}: line 1: the header cannot be parsed ({exc})") from None
 
 
 def plan_load(raw_dir: Path) -> list[TablePlan]:
@@ -65,25 +81,75 @@ def plan_load(raw_dir: Path) -> list[TablePlan]:
     if not raw_dir.is_dir():
         raise LoadError(f"raw folder not found: {raw_dir}")
     for table in RAW_TABLES:
-        path = _find_file(raw_dir, table)
+        try:
+            path = _find_file(raw_dir, table)
+        except LoadError as exc:
+            problems.append(str(exc))
+            continue
         if path is None:
             problems.append(
                 f"missing table {table.qualified}: expected "
                 f"{raw_dir / table.system / (table.name + '.csv')} (or .parquet)"
             )
             continue
-        columns = _header(path)
+        try:
+            columns = _header(path)
+        except LoadError as exc:
+            problems.append(str(exc))
+            continue
         normalised = [c.strip().lower() for c in columns]
+        repeated = sorted({c for c in normalised if normalised.count(c) > 1 and c})
+        if repeated:
+            problems.append(f"{path}: duplicated header column(s) "
+                            + ", ".join(repr(c) for c in repeated))
+            continue
         for column in table.columns:
             if column not in normalised:
                 problems.append(f"{path}: missing column '{column}' (table {table.qualified})")
         extra = [c for c, n in zip(columns, normalised, strict=True) if n not in table.columns]
         plans.append(TablePlan(table, path, columns, extra))
     if problems:
-        raise LoadError(
-            "raw folder refused, nothing was loaded:\n  - " + "\n  - ".join(problems)
-        )
+        more = f" (and {len(problems) - 1} more: {'; '.join(problems[1:])})" \
+            if len(problems) > 1 else ""
+        raise LoadError(f"raw folder refused: {problems[0]}{more}")
     return plans
+
+
+def _locate_csv_problem(path: Path, columns: int) -> str | None:
+    """The first line of a CSV that is not UTF-8 or has the wrong number of fields."""
+    with path.open("rb") as handle:
+        for number, raw_line in enumerate(handle, start=1):
+            try:
+                raw_line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                return f"line {number}: not valid UTF-8"
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            for row in reader:
+                if len(row) != columns and row:
+                    return (f"line {reader.line_num}: {len(row)} fields where the header "
+                            f"has {columns}")
+        except csv.Error:
+            return f"line {reader.line_num}: an unterminated quoted value"
+    return None
+
+
+def _read_error(plan: TablePlan, exc: duckdb.Error) -> str:
+    """One line about a file DuckDB could not read: the file, the line, the kind of
+    problem, never the row (raw rows hold personal data)."""
+    path = plan.path
+    problem = None
+    if path.suffix == ".csv":
+        problem = _locate_csv_problem(path, len(plan.file_columns))
+    if problem is None:
+        first = str(exc).splitlines()[0].lower() if str(exc) else ""
+        line = re.search(r"(?i)line:?\s*(\d+)", str(exc))
+        where = f"line {line.group(1)}: " if line else ""
+        kind = "a value of the wrong type" if "convert" in first or "cast" in first \
+            else "cannot be parsed" if path.suffix == ".csv" else "cannot be read"
+        problem = f"{where}{kind}"
+    return f"{path}: {problem}; fix the export and run again"
 
 
 def _select_sql(plan: TablePlan) -> tuple[str, list[str]]:
@@ -124,8 +190,14 @@ def load_folder(raw_dir: Path | str, duckdb_path: Path | str,
     Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     started = time.perf_counter()
-    con = duckdb.connect(str(duckdb_path))
     try:
+        con = duckdb.connect(str(duckdb_path))
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise LoadError(f"cannot open {duckdb_path} for writing ({reason})") from None
+    try:
+        # A typed Parquet TIMESTAMPTZ becomes text in UTC, whatever the machine's TZ.
+        con.execute("set TimeZone = 'UTC'")
         con.begin()
         for plan in plans:
             t0 = time.perf_counter()
@@ -137,9 +209,7 @@ def load_folder(raw_dir: Path | str, duckdb_path: Path | str,
                     f'create or replace table "{table.system}"."{table.name}" as {sql}', params
                 )
             except duckdb.Error as exc:
-                raise LoadError(
-                    f"{plan.path}: could not be read ({exc}); nothing was loaded"
-                ) from exc
+                raise LoadError(_read_error(plan, exc)) from None
             (rows,) = con.execute(
                 f'select count(*) from "{table.system}"."{table.name}"'
             ).fetchone()

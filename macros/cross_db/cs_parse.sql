@@ -132,20 +132,21 @@
 
 {% macro duckdb__cs_parse_decimal(column) -%}
     {#- Plain decimals only ('1200.00', '-5', '.5'): no thousands separators,
-        no exponents, no currency signs. -#}
+        no exponents, no currency signs, at most 18 digits before the point (larger
+        amounts would overflow the money type in sums and conversions: a bad row). -#}
     case
-        when regexp_full_match({{ cs_trim(column) }}, '[+-]?(\d+(\.\d*)?|\.\d+)')
+        when regexp_full_match({{ cs_trim(column) }}, '[+-]?(0*\d{1,18}(\.\d*)?|\.\d+)')
             then try_cast({{ cs_trim(column) }} as {{ cs_type_money() }})
     end
 {%- endmacro %}
 
 {% macro postgres__cs_parse_decimal(column) -%}
-    {#- As on DuckDB, and null (not an error) beyond 32 digits before the point.
+    {#- As on DuckDB, and null (not an error) beyond 18 digits before the point.
         The outer cast keeps the type's precision and scale, which `case` drops. -#}
     cast(case
         when trim({{ column }}) ~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$'
             then case
-                when abs(round(cast(trim({{ column }}) as numeric), 6)) < 1e32
+                when abs(round(cast(trim({{ column }}) as numeric), 6)) < 1e18
                     then trim({{ column }})
             end
     end as {{ cs_type_money() }})

@@ -37,8 +37,9 @@ where source_table = '{{ source_name }}.{{ table_name }}'
 group by rejection_reason
 {% endtest %}
 
-{#- Fails when the rejected share of a raw table is above var rejected_share_max:
-    a broken feed stops the build. -#}
+{#- Fails when a raw table's rejected rows are both more than var rejected_share_max
+    of its rows and at least var rejected_count_min rows: a broken feed stops the
+    build, while one bad row in a ten-row table only warns (cs_no_rejected_rows). -#}
 {% test cs_rejected_share_within_limit(model, source_name, table_name) %}
 with
 
@@ -59,4 +60,5 @@ from raw_rows
 cross join rejected_rows
 where raw_rows.row_count > 0
     and rejected_rows.row_count > {{ var('rejected_share_max') }} * raw_rows.row_count
+    and rejected_rows.row_count >= {{ var('rejected_count_min', 5) }}
 {% endtest %}

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 
+from cskpi import dbt_runner
 from cskpi.contract import BY_NAME, RAW_TABLES
+from cskpi.dbt_runner import DbtResult
 from cskpi.loader import load_folder
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-DBT = str(Path(sys.executable).with_name("dbt"))
 
 # Defaults for required columns: a customer 'C1' in USD, loaded long ago.
 LOADED = "2020-01-01 00:00:00"
@@ -119,24 +117,10 @@ class Warehouse:
 
 
 def run_dbt(args: list[str], workdir: Path, duckdb_path: Path,
-            check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, DUCKDB_PATH=str(duckdb_path), DBT_PROFILES_DIR=str(PROJECT_DIR))
-    if "--select" in args:
-        # Only the data tests whose parents are all selected: with dbt's default
-        # (eager) selection, a test on an unselected model that also reads a selected
-        # one (a relationships or reconciliation test) would run against a table
-        # this build never made.
-        env["DBT_INDIRECT_SELECTION"] = "cautious"
-    command = [
-        DBT, *args,
-        "--project-dir", str(PROJECT_DIR),
-        "--target-path", str(workdir / "target"),
-        "--log-path", str(workdir / "logs"),
-    ]
-    result = subprocess.run(
-        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
-    )
-    if check and result.returncode != 0:
+            check: bool = True) -> DbtResult:
+    """dbt through the project's runner (cautious selection for partial builds)."""
+    result = dbt_runner.run_dbt(args, duckdb_path, workdir=workdir)
+    if check and not result.ok:
         raise AssertionError(
             f"dbt {' '.join(args)} failed ({result.returncode}):\n"
             f"{result.stdout[-8000:]}\n{result.stderr[-2000:]}"

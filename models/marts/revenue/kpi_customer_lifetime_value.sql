@@ -6,6 +6,13 @@ movements as (
     where dimension in ('overall', 'segment')
 ),
 
+-- An invoice feed without a single clean row makes the purchase-based columns
+-- null, not 0.
+invoice_feed as (
+    select count(*) as clean_rows
+    from {{ ref('stg_billing__invoices') }}
+),
+
 invoices as (
     select * from {{ ref('int_invoices_converted') }}
 ),
@@ -67,11 +74,20 @@ joined as (
             when movements.month_number >= 11 then 12
             else movements.month_number + 1
         end as purchase_window_months,
-        coalesce(purchases_12m.invoices_12m, 0) as invoices_12m,
-        coalesce(purchases_12m.invoiced_customers_12m, 0)
-            as invoiced_customers_12m,
-        coalesce(purchases_12m.invoice_amount_12m, 0) as invoice_amount_12m
+        case
+            when invoice_feed.clean_rows > 0
+                then coalesce(purchases_12m.invoices_12m, 0)
+        end as invoices_12m,
+        case
+            when invoice_feed.clean_rows > 0
+                then coalesce(purchases_12m.invoiced_customers_12m, 0)
+        end as invoiced_customers_12m,
+        case
+            when invoice_feed.clean_rows > 0
+                then coalesce(purchases_12m.invoice_amount_12m, 0)
+        end as invoice_amount_12m
     from movements
+    cross join invoice_feed
     inner join churn_6m
         on movements.month = churn_6m.month
             and movements.dimension = churn_6m.dimension

@@ -10,6 +10,13 @@ fx_rates as (
     select * from {{ ref('int_fx_rates_monthly') }}
 ),
 
+-- Does the company track CS costs at all? A cost feed without a single clean row
+-- makes every cost column null, not 0.
+cost_feed as (
+    select count(*) as clean_rows
+    from {{ ref('stg_finance__cs_costs') }}
+),
+
 -- Cost rows up to as_of, converted at the rate of their own month.
 cs_costs as (
     select
@@ -33,7 +40,7 @@ monthly_costs as (
     group by month
 ),
 
--- A month with no cost rows costs 0.
+-- A month with no cost rows costs 0 (null when the feed is empty).
 costed as (
     select
         movements.month,
@@ -43,8 +50,11 @@ costed as (
         movements.month_number,
         movements.customers_start,
         movements.customers_end,
-        coalesce(monthly_costs.cs_cost, 0) as cs_cost
+        case
+            when cost_feed.clean_rows > 0 then coalesce(monthly_costs.cs_cost, 0)
+        end as cs_cost
     from movements
+    cross join cost_feed
     left join monthly_costs
         on movements.month = monthly_costs.month
 ),
@@ -57,7 +67,6 @@ trailing_windows as (
             case
                 when window_months.month_number >= costed.month_number - 11
                     then window_months.cs_cost
-                else 0
             end
         ) as cs_cost_12m,
         max(

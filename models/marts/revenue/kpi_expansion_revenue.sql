@@ -6,6 +6,13 @@ movements as (
     where dimension in ('overall', 'segment')
 ),
 
+-- An invoice feed without a single clean row (a billing export without invoices)
+-- makes the invoice-derived columns null, not 0.
+invoice_feed as (
+    select count(*) as clean_rows
+    from {{ ref('stg_billing__invoices') }}
+),
+
 one_time_invoices as (
     select * from {{ ref('int_invoices_converted') }}
     where invoice_type = 'one_time'
@@ -39,12 +46,17 @@ joined as (
         movements.is_complete_month,
         movements.mrr_start_current_rates,
         movements.expansion_mrr,
-        coalesce(one_time_revenue.one_time_revenue_existing, 0)
-            as one_time_revenue_existing,
-        coalesce(previous_movements.mrr_end, 0)
-        + coalesce(previous_one_time_revenue.one_time_revenue, 0)
-            as total_revenue_prev_month
+        case
+            when invoice_feed.clean_rows > 0
+                then coalesce(one_time_revenue.one_time_revenue_existing, 0)
+        end as one_time_revenue_existing,
+        case
+            when invoice_feed.clean_rows > 0
+                then coalesce(previous_movements.mrr_end, 0)
+                + coalesce(previous_one_time_revenue.one_time_revenue, 0)
+        end as total_revenue_prev_month
     from movements
+    cross join invoice_feed
     left join one_time_revenue
         on movements.month = one_time_revenue.month
             and movements.dimension = one_time_revenue.dimension
