@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import streamlit as st
 
 from cskpi.dashboard import data
+from cskpi.publish import BUILD_INFO_TABLE
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -35,14 +37,21 @@ def has_relation(name: str) -> bool:
     return name in data.relations(data.warehouse_path())
 
 
+def build_info() -> dict[str, object]:
+    """The published build's one-row record (built_at, as_of_date, dbt_vars, ...)."""
+    if not has_relation(BUILD_INFO_TABLE):
+        return {}
+    frame = query(f"select * from {BUILD_INFO_TABLE}")
+    return frame.iloc[0].to_dict() if len(frame) else {}
+
+
 def currency() -> str:
-    """The reporting currency the build used (from the build metadata), else USD."""
-    for table in ("cs_kpis_build_info", "publish_metadata", "build_metadata"):
-        if has_relation(table):
-            frame = query(f"select * from {table}")
-            if "reporting_currency" in frame.columns and len(frame):
-                return str(frame["reporting_currency"].iloc[0])
-    return "USD"
+    """The reporting currency the build used (its dbt vars), else the project's USD."""
+    try:
+        chosen = json.loads(str(build_info().get("dbt_vars") or "{}"))
+    except ValueError:
+        chosen = {}
+    return str(chosen.get("reporting_currency") or "USD")
 
 
 def month_label(month: dt.date | pd.Timestamp) -> str:

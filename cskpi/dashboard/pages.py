@@ -12,6 +12,7 @@ import streamlit as st
 
 from cskpi import presentation as fmt
 from cskpi.dashboard.common import (
+    build_info,
     complete_months,
     currency,
     has_relation,
@@ -326,12 +327,21 @@ def voice_of_customer() -> None:
 
 def data_quality() -> None:
     st.title("Data quality")
-    for table in ("cs_kpis_build_info", "publish_metadata", "build_metadata"):
-        if has_relation(table):
-            info = query(f"select * from {table}")
-            st.subheader("This build")
-            st.dataframe(info, hide_index=True)
-            break
+    info = build_info()
+    if info:
+        st.subheader("The published build")
+        cols = st.columns(3)
+        cols[0].metric("Built at (UTC)", pd.Timestamp(info["built_at"]).tz_convert("UTC")
+                       .strftime("%Y-%m-%d %H:%M"), border=True)
+        cols[1].metric("As-of date", str(pd.Timestamp(info["as_of_date"]).date()),
+                       border=True)
+        cols[2].metric("Raw rows loaded", fmt.format_value(fmt.COUNT, info.get("raw_rows")),
+                       border=True)
+        st.caption(f"Raw folder fingerprint (sha256): {info.get('raw_fingerprint')}; "
+                   f"dbt vars: {info.get('dbt_vars') or '{}'}")
+    else:
+        st.warning("This warehouse has no build record: it was not published by "
+                   "`make build`.")
     if not _needs("fct_rejected_row_counts"):
         return
     counts = query("select source_table, rejection_reason, rejected_rows "

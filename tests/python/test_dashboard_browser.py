@@ -196,8 +196,44 @@ def test_voice_of_customer_page(browser, app, warehouse):
     page.close()
 
 
-def test_data_quality_page_counts_rejected_rows(browser, app, warehouse):
-    shown, page = open_page(browser, app, "data-quality", 1)
+def test_data_quality_page_counts_rejected_rows_and_names_the_build(browser, app,
+                                                                     warehouse):
+    shown, page = open_page(browser, app, "data-quality", 4)
     total = one(warehouse, "select sum(rejected_rows) as n from fct_rejected_row_counts")
+    info = one(warehouse, "select * from cs_kpis_build_info")
     assert shown["Raw rows rejected by staging"] == fmt.format_value(fmt.COUNT, total["n"])
+    assert shown["As-of date"] == AS_OF
+    assert shown["Raw rows loaded"] == fmt.format_value(fmt.COUNT, info["raw_rows"])
     page.close()
+
+
+def test_the_dashboard_keeps_showing_the_right_numbers_while_a_build_runs(
+        browser, app, warehouse, tmp_path):
+    """A second build of the same input publishes over the file the app reads: every
+    page load during the build, and after it, shows the marts' numbers, never an error."""
+    before = one(warehouse, "select built_at from cs_kpis_build_info")["built_at"]
+    expected = last_complete(warehouse)
+    log = (tmp_path / "build.log").open("w")
+    build = subprocess.Popen(
+        [sys.executable, "-m", "cskpi.pipeline", "--raw-dir", str(PROJECT / "data/demo"),
+         "--as-of", AS_OF, "--duckdb-path", str(warehouse), "--skip-validation"],
+        cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT)
+    loads_during_build = 0
+    try:
+        while build.poll() is None:
+            shown, page = open_page(browser, app, "scorecard", len(fmt.HEADLINE))
+            page.close()
+            if build.poll() is None:
+                loads_during_build += 1
+            for kpi in fmt.HEADLINE:
+                assert shown[kpi.label] == fmt.format_value(kpi.unit, expected[kpi.column])
+    finally:
+        build.wait(timeout=1200)
+        log.close()
+    assert build.returncode == 0, (tmp_path / "build.log").read_text()[-3000:]
+    assert loads_during_build >= 1
+    assert one(warehouse, "select built_at from cs_kpis_build_info")["built_at"] > before
+    shown, page = open_page(browser, app, "scorecard", len(fmt.HEADLINE))
+    page.close()
+    for kpi in fmt.HEADLINE:
+        assert shown[kpi.label] == fmt.format_value(kpi.unit, expected[kpi.column])
