@@ -128,9 +128,19 @@ def mrr() -> None:
         with cols[index % 4]:
             _metric(label, fmt.MONEY, row[column])
     bars = waterfall_frame(row)
+    # The movements are small beside MRR itself: the axis starts just below the
+    # lowest level the bridge passes through, and the totals are drawn from there.
+    steps = bars[bars["kind"] != "total"]
+    low = min(steps["start"].min(), steps["end"].min())
+    high = max(steps["start"].max(), steps["end"].max())
+    floor = max(0.0, low - 0.5 * max(high - low, 1.0))
+    bars.loc[bars["kind"] == "total", "start"] = floor
     chart = alt.Chart(bars).mark_bar().encode(
-        x=alt.X("step:N", sort=list(bars["step"]), title=None),
-        y=alt.Y("start:Q", title=f"MRR ({cur})"),
+        x=alt.X("step:N", sort=list(bars["step"]), title=None,
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("start:Q", title=f"MRR ({cur}; the axis starts at {floor:,.0f})",
+                scale=alt.Scale(domain=[floor, high + 0.1 * max(high - low, 1.0)],
+                                clamp=True)),
         y2="end:Q",
         color=alt.Color("kind:N", scale=alt.Scale(
             domain=["total", "increase", "decrease"],

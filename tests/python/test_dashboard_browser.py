@@ -93,7 +93,7 @@ def browser():
 def open_page(browser, url: str, path: str, wait_for: int) -> tuple[dict[str, str], object]:
     """Open a page, wait until it shows `wait_for` metrics and its charts, screenshot
     it, and return {metric label: shown value}."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page = browser.new_page(viewport={"width": 1920, "height": 1600})
     page.goto(f"{url}/{'' if path == 'scorecard' else path}")  # the default page is /
     page.wait_for_function(
         f"document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= {wait_for}",
