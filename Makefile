@@ -32,7 +32,8 @@ export DBT_PROFILES_DIR := $(CURDIR)
 
 .PHONY: install build demo-data load dbt-build test test-fast lint pytest validate bench \
 	clean test-postgres install-spark install-postgres build-spark build-postgres \
-	postgres-start postgres-stop compare-spark compare-postgres test-engines
+	postgres-start postgres-stop compare-spark compare-postgres test-engines dashboard \
+	browser docs semantic-validate
 
 install: $(VENV)/.installed
 
@@ -92,7 +93,31 @@ semantic-validate: install
 # lint, then the demo build (dbt build with its unit and data tests, and the GX suites
 # on the demo data), then pytest (formula, harness, GX-gate and conventions tests), so
 # the run ends with pytest's summary.
-test: lint build pytest
+test: lint build browser pytest
+
+# The KPI dashboard on the published warehouse (read-only; keeps working while a
+# build runs): http://127.0.0.1:$(DASHBOARD_PORT).
+DASHBOARD_PORT ?= 8501
+dashboard: install
+	$(PY) -m cskpi.dashboard --duckdb-path "$(DUCKDB_PATH)" --port "$(DASHBOARD_PORT)"
+
+# Debian's Chromium for the dashboard's browser tests (root and apt needed; without
+# it those tests skip, saying so).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "==> installing Debian's chromium for the browser tests"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				chromium >/dev/null) || echo "warning: chromium could not be installed:" \
+				"the dashboard's browser tests will skip"; \
+		else echo "warning: no chromium and no root apt-get: the dashboard's browser" \
+			"tests will skip"; fi; }
+
+# The dbt docs site (overview page, every model, column and exposure) as one
+# self-contained file that works offline.
+docs: install
+	$(BIN)/dbt docs generate --static --vars '{as_of_date: "$(AS_OF)"}' >/dev/null
+	@echo "dbt docs: $(CURDIR)/target/static_index.html (open it in a browser; no server needed)"
 
 # Figures for 10,000 and 100,000 customers (BENCH_LARGE=1 adds 1,000,000): generation,
 # load, full build, a daily run, the floor query beside +kpi_mrr; wall, CPU, peak RSS.

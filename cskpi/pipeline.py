@@ -130,14 +130,15 @@ def run(raw_dir: Path, as_of: str, duckdb_path: Path, demo_customers: int,
         print(f"nothing was published: {exc}", file=sys.stderr, flush=True)
         return REFUSED
 
+    print(f"\npublished {len(published.relations)} relations to {duckdb_path} in "
+          f"{published.seconds:.1f} s", flush=True)
     if report:
         from cskpi import report as reporting
 
-        # The working file holds the audit summary too; its marts are the published ones.
-        reporting.print_headline(work_path)
-    print(f"\npublished {len(published.relations)} relations to {duckdb_path} in "
-          f"{published.seconds:.1f} s; build finished in {time.perf_counter() - total:.1f} s",
-          flush=True)
+        # The working file's marts are the published ones, read without racing a reader.
+        currency = {**project_vars(), **(dbt_vars or {})}.get("reporting_currency")
+        reporting.print_headline(work_path, str(currency or "USD"))
+    print(f"\nbuild finished in {time.perf_counter() - total:.1f} s", flush=True)
     return 0
 
 

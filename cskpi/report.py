@@ -1,8 +1,11 @@
-"""Print the headline KPIs of the last complete month, and what staging rejected.
+"""Print the headline KPIs of the last complete month, then one line on rejected rows.
 
-    python -m cskpi.report [--duckdb-path data/warehouse/cs_kpis.duckdb]
+    python -m cskpi.report [--duckdb-path data/warehouse/cs_kpis.duckdb] [--currency USD]
 
-Reads `kpi_scorecard` (one row per month with the overall headline of every mart).
+Reads `kpi_scorecard` (one row per month with the overall headline of every mart) and
+`fct_rejected_row_counts` (counts only: the rejected rows themselves stay in the
+working warehouse's audit model). Labels, units and formats come from
+`cskpi.presentation`, the same ones the dashboard shows.
 """
 
 from __future__ import annotations
@@ -10,34 +13,38 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
+from cskpi import presentation
 from cskpi.loader import DEFAULT_DUCKDB_PATH
 
-# Fractions shown as percentages: rates, shares, retention ratios, growth.
-PERCENT_SUFFIXES = ("_rate", "_share", "_growth")
-PERCENT_PREFIXES = ("nrr_", "grr_")
+AUDIT_MODEL = "stg_audit__rejected_rows"
+DASHBOARD_PAGE = "make dashboard -> Data quality"
 
 
-def format_value(column: str, value: object) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float | Decimal):
-        number = float(value)
-        if column.endswith(PERCENT_SUFFIXES) or column.startswith(PERCENT_PREFIXES):
-            return f"{number * 100:,.2f} %"
-        return f"{number:,.2f}"
-    return str(value)
+def headline_lines(scorecard_row: dict[str, object], currency: str) -> list[str]:
+    """The headline as aligned 'label  value' lines, in presentation.HEADLINE's order."""
+    shown = [k for k in presentation.HEADLINE if k.column in scorecard_row]
+    width = max(len(k.label) for k in shown)
+    return [
+        f"    {k.label:<{width}}  "
+        f"{presentation.format_value(k.unit, scorecard_row[k.column], currency):>22}"
+        for k in shown
+    ]
 
 
-def print_headline(duckdb_path: Path | str) -> None:
+def rejected_line(total: int, tables: int) -> str:
+    if total == 0:
+        return "no raw row was rejected by staging"
+    return (f"{total:,} raw rows in {tables} table{'s' if tables != 1 else ''} were "
+            f"rejected by staging: counts per table and reason on the dashboard "
+            f"({DASHBOARD_PAGE}), each row with its reason in {AUDIT_MODEL} "
+            "(working warehouse)")
+
+
+def print_headline(duckdb_path: Path | str, currency: str = "USD") -> None:
     con = duckdb.connect(str(duckdb_path), read_only=True)
     try:
         cursor = con.execute(
@@ -50,22 +57,16 @@ def print_headline(duckdb_path: Path | str) -> None:
             print("\nno complete month yet: the scorecard is empty")
         else:
             values = dict(zip(names, row, strict=True))
-            print(f"\n==> headline KPIs, {values['month']:%B %Y} (last complete month)")
-            width = max(len(n) for n in names)
-            for name in names:
-                if name in ("month", "is_complete_month"):
-                    continue
-                print(f"    {name:<{width}}  {format_value(name, values[name]):>18}")
-        rejected = con.execute(
-            "select source_table, rejection_reason, count(*) from stg_audit__rejected_rows "
-            "group by 1, 2 order by 1, 2"
-        ).fetchall()
-        if rejected:
-            total = sum(r[2] for r in rejected)
-            print(f"\n==> {total:,} raw rows rejected by staging "
-                  "(details: table stg_audit__rejected_rows)")
-            for source_table, reason, count in rejected:
-                print(f"    {source_table:<34} {reason:<22} {count:>8,}")
+            print(f"\n==> headline KPIs, {values['month']:%B %Y} "
+                  f"(last complete month; money in {currency})")
+            print("\n".join(headline_lines(values, currency)))
+        tables = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables").fetchall()}
+        if "fct_rejected_row_counts" in tables:
+            total, n_tables = con.execute(
+                "select coalesce(sum(rejected_rows), 0), count(distinct source_table) "
+                "from fct_rejected_row_counts").fetchone()
+            print(f"\n==> {rejected_line(int(total), int(n_tables))}")
     finally:
         con.close()
 
@@ -74,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duckdb-path",
                         default=os.environ.get("DUCKDB_PATH", DEFAULT_DUCKDB_PATH))
+    parser.add_argument("--currency", default="USD",
+                        help="the build's reporting currency (var reporting_currency)")
     args = parser.parse_args(argv)
-    print_headline(args.duckdb_path)
+    print_headline(args.duckdb_path, args.currency)
     return 0
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cskpi import offline_docs
 from cskpi.loader import DEFAULT_DUCKDB_PATH
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -188,6 +189,7 @@ class Runner:
         import great_expectations as gx
 
         self.gx = gx
+        self.docs_dir = docs_dir
         self.context = make_context(docs_dir)
         self.source = self.context.data_sources.add_pandas("warehouse")
         self.outcomes: list[Outcome] = []
@@ -219,6 +221,7 @@ class Runner:
 
     def build_docs(self) -> Path | None:
         self.context.build_data_docs()
+        offline_docs.localise(self.docs_dir)  # no CDN: the report works offline
         urls = self.context.get_docs_sites_urls(only_if_exists=False)
         for url in urls:
             site_url = url.get("site_url") or ""
