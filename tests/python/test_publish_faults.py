@@ -30,6 +30,8 @@ from harness import RawFolder
 
 from cskpi.publish import BUILD_INFO_TABLE, content_hash, default_work_path, lock_path
 
+pytestmark = pytest.mark.slow  # many real builds (s5's marker; `make test-fast` skips)
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 AS_OF = "2024-06-15"
 MONTHS = ["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01",
