@@ -2,8 +2,9 @@
 
 Small tables come as lists of text rows and go through ``csv.writer``. The large ones
 (usage, ticket events, ...) come as column chunks (pyarrow arrays) and are written by
-DuckDB's CSV writer, which quotes exactly like ``csv.writer`` (only fields with a comma,
-a quote or a line break) and writes a null as an empty field.
+Arrow's CSV writer when no field needs quotes (it refuses otherwise), else by DuckDB's,
+which quotes exactly like ``csv.writer`` (only fields with a comma, a quote or a line
+break). Both write a null as an empty field; empty text is written as null.
 """
 
 from __future__ import annotations
@@ -18,9 +19,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from cskpi.contract import BY_NAME, RawTable
 from cskpi.demo.world import Row
+
+# Never quotes; refuses (ArrowInvalid) a value with a comma, quote or line break.
+_PLAIN = pacsv.WriteOptions(include_header=False, quoting_style="none")
 
 
 class Output:
@@ -51,7 +56,7 @@ class Output:
         """Writes a table given as chunks of columns (contract names, text or numbers)."""
         table = BY_NAME[name]
         path, rows = self.path(table), 0
-        con = duckdb.connect()
+        con = duckdb.connect(config={"threads": 1})
         try:
             with path.open("wb") as f, tempfile.TemporaryDirectory(prefix="cskpi-demo-") as tmp:
                 f.write((",".join(table.columns) + "\n").encode())  # plain names: no quoting
@@ -63,10 +68,13 @@ class Output:
                     arrow = pa.table({c: _empty_as_null(chunk[c]) for c in table.columns})
                     if not len(arrow):
                         continue
-                    con.register("chunk", arrow)
-                    con.execute(f"copy chunk to '{part}' (format csv, header false, "
-                                "delimiter ',', quote '\"', escape '\"', new_line '\\n')")
-                    con.unregister("chunk")
+                    try:  # no field needs quotes: Arrow's writer, twice as fast
+                        pacsv.write_csv(arrow, part, _PLAIN)
+                    except pa.ArrowInvalid:  # a comma, quote or line break: DuckDB's
+                        con.register("chunk", arrow)
+                        con.execute(f"copy chunk to '{part}' (format csv, header false, "
+                                    "delimiter ',', quote '\"', escape '\"', new_line '\\n')")
+                        con.unregister("chunk")
                     with part.open("rb") as src:
                         shutil.copyfileobj(src, f, 1 << 20)
                     rows += len(arrow)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -60,7 +60,7 @@ def usage_spans(world: World, c: Customer, rng: random.Random) -> list[UsageSpan
     for s in sorted(raw, key=lambda s: s.first):
         first = max(s.first, cursor)
         if first < s.stop:
-            spans.append(replace(s, first=first))
+            spans.append(UsageSpan(first, s.stop, s.seats, s.trend_origin, s.u_start, s.slope))
             cursor = s.stop
     return spans
 
@@ -101,13 +101,13 @@ class Usage:
 
     def chunk(self, customers: list[Customer], number: int) -> dict[str, pa.Array] | None:
         ids: list[str] = []
+        rng = self.world.rng("usage", number)
         cols: dict[str, list[float]] = {n: [] for n in (
             "who", "first", "stop", "seats", "origin", "u0", "slope", "p_weekend",
             "out_lo", "out_hi")}
         for c in customers:
             if not c.sends_usage or not c.subscriptions:
                 continue
-            rng = self.world.rng("usage", c.customer_id)
             spans = usage_spans(self.world, c, rng)
             if not spans:
                 continue

@@ -96,7 +96,7 @@ class Demo:
             ok = (number(r["amount"]) is not None and number(r["amount"]) >= 0
                   and boolean(r["is_trial"]) is not None and day(r["period_start"])
                   and (not r["period_end"] or day(r["period_end"]))
-                  and r["subscription_id"] in subs
+                  and r["subscription_id"] in subs and r["quantity"].isdigit()
                   and r["billing_interval"] in ("month", "quarter", "year")
                   and r["currency"].upper() in ("USD", "EUR", "GBP"))
             if ok:
