@@ -382,6 +382,28 @@ def test_health_growth_component(wh: Warehouse, customer_id: str, expected: floa
     assert (r["employees_now"], r["employees_12m_ago"]) == (now, then)
 
 
+HEALTH_UNIT_TESTS = [
+    "int_health_usage_scores_mean_daily_users_over_seats",
+    "int_health_support_scores_points_per_ticket",
+    "int_health_support_scores_reads_points_and_windows",
+    "int_health_sentiment_scores_mean_of_nps_and_csat_parts",
+    "int_health_billing_scores_overdue_and_uncollectible",
+    "int_health_growth_scores_employee_growth_over_12_months",
+    "int_health_growth_scores_reads_points_and_lookback",
+    "kpi_customer_health_score_spreads_missing_weights",
+    "kpi_customer_health_score_bands_on_the_score_rounded_to_6_decimals",
+]
+
+
+@pytest.mark.parametrize("unit_test", HEALTH_UNIT_TESTS)
+def test_health_unit_tests_ran_and_passed_in_the_build(wh: Warehouse, unit_test: str) -> None:
+    # The component and mart unit tests (models/**/health/*unit_tests.yml) are part of
+    # the same `dbt build`: each must have run, and passed.
+    lines = [line for line in wh.dbt_output.splitlines() if f"::{unit_test}" in line]
+    assert lines, f"unit test {unit_test} did not run"
+    assert any("PASS" in line for line in lines), lines
+
+
 def test_health_rows_only_for_active_non_test_customers(wh: Warehouse) -> None:
     customers = {r["customer_id"] for r in wh.query(
         "select distinct customer_id from main.kpi_customer_health_score")}
