@@ -76,7 +76,8 @@ def write(source: Path, target: Path) -> Path:
         })
     rows += [
         {"response_id": "RX90001", "customer_id": customers[0], "survey_type": "nps",
-         "score": "12.5", "comment": "bad score", "responded_at": "2026-03-01", "_loaded_at": LOADED},
+         "score": "12.5", "comment": "bad score", "responded_at": "2026-03-01",
+         "_loaded_at": LOADED},
         {"response_id": "RX90002", "customer_id": customers[1], "survey_type": "csat",
          "score": " 4 ", "comment": "Score with spaces around it, price",
          "responded_at": "2026-04-02 08:00:00", "_loaded_at": LOADED},

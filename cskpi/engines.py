@@ -25,8 +25,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-from cskpi.loader import LoadError
-
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEMO_DIR = PROJECT_DIR / "data" / "demo"
 ENGINES = ("spark", "postgres")
@@ -68,33 +66,18 @@ def dbt(engine: str, args: list[str]) -> int:
          "--log-path", str(work / "logs")], cwd=PROJECT_DIR, env=env)
 
 
-def load(engine: str, raw_dir: Path) -> None:
-    if engine == "spark":
-        from cskpi.loader_spark import load_folder
-
-        from cskpi.spark_session import session
-
-        spark = session("cs_kpis loader")
-        try:
-            load_folder(raw_dir, spark=spark)
-        finally:
-            # Derby admits one process: dbt's own session starts after this one stops.
-            spark.stop()
-            _stop_jvm()
-    else:
-        from cskpi.loader_postgres import load_folder
-
-        load_folder(raw_dir)
+def _python(module: str, *args: str) -> int:
+    """Run a cskpi module in its own process: on Spark each step's JVM, and with it the
+    Derby metastore's lock (one process at a time), ends before the next step starts."""
+    env = dict(os.environ)
+    if "SPARK_LOCAL_IP" not in env:
+        env["SPARK_LOCAL_IP"] = "127.0.0.1"
+    return subprocess.call([sys.executable, "-m", module, *args], cwd=PROJECT_DIR, env=env)
 
 
-def _stop_jvm() -> None:
-    from pyspark import SparkContext
-
-    gateway = getattr(SparkContext, "_gateway", None)
-    if gateway is not None:
-        gateway.shutdown()
-        SparkContext._gateway = None
-        SparkContext._jvm = None
+def load(engine: str, raw_dir: Path) -> int:
+    module = "cskpi.loader_spark" if engine == "spark" else "cskpi.loader_postgres"
+    return _python(module, str(raw_dir))
 
 
 def run(engine: str, raw_dir: Path, as_of: str, demo_customers: int,
@@ -110,12 +93,10 @@ def run(engine: str, raw_dir: Path, as_of: str, demo_customers: int,
         _done(t, "demo data", timings)
 
     t = _step(f"loading {raw_dir} into {engine}")
-    try:
-        load(engine, raw_dir)
-    except LoadError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    code = load(engine, raw_dir)
     _done(t, "load", timings)
+    if code != 0:
+        return code
 
     t = _step(f"dbt build --target {engine} (as_of_date {as_of})")
     code = dbt(engine, ["build", "--vars", json.dumps({"as_of_date": as_of})])
@@ -125,13 +106,11 @@ def run(engine: str, raw_dir: Path, as_of: str, demo_customers: int,
               f"(log: {work_dir(engine) / 'logs' / 'dbt.log'})", file=sys.stderr)
         return code
 
-    from cskpi.export import export
-
     t = _step(f"exporting the {engine} relations to {export_path(engine)}")
-    export(engine, export_path(engine))
-    if engine == "spark":
-        _stop_jvm()
+    code = _python("cskpi.export", "--engine", engine, "--out", str(export_path(engine)))
     _done(t, "export", timings)
+    if code != 0:
+        return code
 
     if validate:
         from cskpi import validate as validation
