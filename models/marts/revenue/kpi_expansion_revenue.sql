@@ -52,8 +52,9 @@ joined as (
         end as one_time_revenue_existing,
         case
             when invoice_feed.clean_rows > 0
-                then coalesce(previous_movements.mrr_end, 0)
-                + coalesce(previous_one_time_revenue.one_time_revenue, 0)
+                then
+                    coalesce(previous_movements.mrr_end, 0)
+                    + coalesce(previous_one_time_revenue.one_time_revenue, 0)
         end as total_revenue_prev_month
     from movements
     cross join invoice_feed
