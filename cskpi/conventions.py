@@ -97,8 +97,11 @@ def reads_allowed_parents(model: Model) -> RuleViolation | None:
         found += [f"reads source {s.source_name}.{s.name} directly (only staging reads "
                   "sources)" for s in sources]
     elif _is_audit(model):
-        found += [f"reads source {s.source_name}.{s.name} directly; the audit model reads "
-                  "models" for s in sources]
+        # The audit collects rejects of staging (base_) and of the conformed checks
+        # (int_*_checked), and reads the raw text of the latter back from the sources.
+        found += [f"reads {parent}; the audit model reads no marts"
+                  for parent in parents
+                  if not re.fullmatch(rf"(?:stg|base)_{NAME}__{NAME}|int_{NAME}", parent)]
     else:
         system = _parts(model)[2]
         found += [f"reads source {s.source_name}.{s.name}; staging reads only its own "
