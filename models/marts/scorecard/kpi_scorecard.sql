@@ -78,7 +78,10 @@ health as (
     select
         month,
         count(*) as customers_scored,
-        avg(cast(health_score as {{ cs_type_double() }})) as avg_health_score,
+        -- Averaged over the scores at 6 decimals (as the bands read them), summed as
+        -- exact decimals: a sum of doubles depends on the order the engine adds them,
+        -- and two builds must agree to the last bit.
+        avg(cast(health_score as {{ cs_type_money() }})) as avg_health_score,
         sum(case when health_band = 'green' then 1 else 0 end) as green_customers,
         sum(case when health_band = 'yellow' then 1 else 0 end)
             as yellow_customers,
