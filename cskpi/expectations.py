@@ -66,6 +66,8 @@ class MartSuite:
     # Columns null until 12 months of history exist (M-12 before the first month).
     null_first_12_months: tuple[str, ...] = ()
     monthly: bool = True
+    # A mart fed only by an optional feed has no row when that feed is empty.
+    may_be_empty: bool = False
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -74,7 +76,8 @@ class MartSuite:
     def expectations(self) -> list[Expectation]:
         ex = gx.expectations
         not_null = (*(("is_complete_month",) if self.monthly else ()), *self.not_null)
-        found: list[Expectation] = [ex.ExpectTableRowCountToBeBetween(min_value=1)]
+        found: list[Expectation] = [
+            ex.ExpectTableRowCountToBeBetween(min_value=0 if self.may_be_empty else 1)]
         found += [ex.ExpectColumnValuesToNotBeNull(column=c) for c in not_null]
         if "dimension" in self.grain:
             found.append(ex.ExpectColumnValuesToBeInSet(
@@ -208,6 +211,7 @@ MART_SUITES: tuple[MartSuite, ...] = (
         value_sets={"sentiment": ("positive", "neutral", "negative"),
                     "survey_type": ("nps", "csat")},
         not_null=("month", "customer_id", "survey_type", "score", "sentiment"),
+        may_be_empty=True,  # no survey feed, no comments
     ),
     MartSuite(
         "kpi_customer_health_score", ("month", "customer_id"),
