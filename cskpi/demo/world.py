@@ -3,7 +3,6 @@ subscriptions' records, and the seeded random streams."""
 
 from __future__ import annotations
 
-import calendar
 import functools
 import hashlib
 import random
@@ -53,11 +52,19 @@ def at(d: date, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
     return datetime(d.year, d.month, d.day, hour, minute, second)
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(d: date, months: int) -> date:
     """``d`` plus whole months, clamped to the month's end (Jan 31 + 1 = Feb 28/29)."""
     year, month0 = divmod(d.month - 1 + months, 12)
     year += d.year
-    return date(year, month0 + 1, min(d.day, calendar.monthrange(year, month0 + 1)[1]))
+    day = d.day
+    if day > 28:  # only then can the month be too short (calendar.monthrange is slow)
+        last = _MONTH_DAYS[month0] + (month0 == 1 and year % 4 == 0
+                                      and (year % 100 != 0 or year % 400 == 0))
+        day = min(day, last)
+    return date(year, month0 + 1, day)
 
 
 def month_start(d: date) -> date:
