@@ -44,8 +44,14 @@ yearly). Its billing history starts ``HISTORY_MONTHS`` months before the as-of m
   and a handful of deliberately bad rows (well under 1%) exercise the audit model.
 
 Nothing is dated after the as-of date: periods and subscriptions still running then are
-open-ended. Every random draw comes from ``random.Random`` instances seeded with
-``(seed, purpose, customer)``, so the same seed and arguments give byte-identical files.
+open-ended. Every random draw comes from a stream seeded with ``(seed, purpose[, chunk])``
+(``random.Random`` for the per-customer simulations, numpy generators for the vectorised
+tables), so the same seed and arguments give byte-identical files.
+
+Modules: ``crm`` (customers, reps, owners, business metrics), ``billing`` (subscription
+chains, periods, FX rates, costs), ``invoices``, ``support`` (tickets, events), ``surveys``,
+``usage``, ``bad_rows`` (planted rejects), ``output`` (CSV writing), ``world`` (shared
+records and helpers), ``cli``.
 """
 
 from __future__ import annotations

@@ -102,9 +102,8 @@ class Usage:
     def chunk(self, customers: list[Customer], number: int) -> dict[str, pa.Array] | None:
         ids: list[str] = []
         rng = self.world.rng("usage", number)
-        cols: dict[str, list[float]] = {n: [] for n in (
-            "who", "first", "stop", "seats", "origin", "u0", "slope", "p_weekend",
-            "out_lo", "out_hi")}
+        whole: list[tuple[int, ...]] = []  # who, first, stop, seats, origin, out_lo, out_hi
+        real: list[tuple[float, ...]] = []  # u0, slope, p_weekend
         for c in customers:
             if not c.sends_usage or not c.subscriptions:
                 continue
@@ -117,18 +116,17 @@ class Usage:
                 out_lo = rng.randrange(s.first, s.stop)
                 out_hi = out_lo + rng.randint(*USAGE_OUTAGE_DAYS)
             self.first_day[c.customer_id] = spans[0].first
+            who, p_weekend = len(ids), P_WEEKEND_ROW[c.segment]
             for s in spans:
-                for name, value in (("who", len(ids)), ("first", s.first), ("stop", s.stop),
-                                    ("seats", s.seats), ("origin", s.trend_origin),
-                                    ("u0", s.u_start), ("slope", s.slope),
-                                    ("p_weekend", P_WEEKEND_ROW[c.segment]),
-                                    ("out_lo", out_lo), ("out_hi", out_hi)):
-                    cols[name].append(value)
+                whole.append((who, s.first, s.stop, s.seats, s.trend_origin, out_lo, out_hi))
+                real.append((s.u_start, s.slope, p_weekend))
             ids.append(c.customer_id)
         if not ids:
             return None
-        sp = {n: np.array(v, dtype=float if n in ("u0", "slope", "p_weekend") else np.int64)
-              for n, v in cols.items()}
+        ints, floats = np.array(whole, dtype=np.int64), np.array(real, dtype=float)
+        sp = dict(zip(("who", "first", "stop", "seats", "origin", "out_lo", "out_hi"), ints.T,
+                      strict=True))
+        sp.update(zip(("u0", "slope", "p_weekend"), floats.T, strict=True))
         rng = np_rng(self.world.seed, "usage-days", number)
 
         # every day of every span

@@ -877,3 +877,20 @@ def test_other_as_of_dates_move_the_whole_history(tmp_path: Path) -> None:
               if day(r["period_start"])]
     assert max(starts) <= as_of
     assert months_between(min(starts), as_of) >= 26
+
+
+@pytest.mark.parametrize("module", ["cskpi.demo", "cskpi.demo_data"])
+def test_both_module_entry_points_write_the_same_files(module: str, small: Demo,
+                                                       tmp_path: Path) -> None:
+    """`python -m cskpi.demo` and the old `python -m cskpi.demo_data` shim are one CLI."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", module, "--out", str(tmp_path),
+                           "--customers", "120", "--seed", "7"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "done:" in done.stdout
+    for t in RAW_TABLES:
+        name = Path(t.system) / f"{t.name}.csv"
+        assert (tmp_path / name).read_bytes() == (small.folder / name).read_bytes(), name

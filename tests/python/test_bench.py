@@ -1,0 +1,48 @@
+"""The benchmark's own pieces (no timings: the bench prints figures, tests never time)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from cskpi import bench
+
+COLUMNS = ("subscription_period_id", "subscription_id", "customer_id", "billing_interval",
+           "amount", "currency", "quantity", "is_trial", "period_start", "period_end",
+           "_loaded_at")
+
+
+def test_floor_query_gives_hand_computed_customer_month_mrr() -> None:
+    con = duckdb.connect()
+    con.execute("create schema billing")
+    con.execute("create table billing.subscription_periods ("
+                + ", ".join(f"{c} varchar" for c in COLUMNS) + ")")
+    rows = [
+        # A: monthly 100 USD from 2026-09-10, open; an older copy said 50
+        ("P1", "S1", "A", "month", "100.00", "usd", "1", "false", "2026-09-10", "",
+         "2026-09-10T01:00:00Z"),
+        ("P1", "S1", "A", "month", "50.00", "USD", "1", "false", "2026-09-10", "",
+         "2026-09-09 23:00:00"),
+        # B: 1,200 a year = 100 a month, ends 2026-10-15: at the August and September ends
+        ("P2", "S2", "B", "year", "1200.00", "USD", "1", "false", "2026-08-01", "2026-10-15",
+         "2026-10-15 08:00:00"),
+        # not counted: EUR, a trial, an unparsable start
+        ("P3", "S3", "C", "month", "300.00", "EUR", "1", "false", "2026-08-01", "", "2026-08-01"),
+        ("P4", "S4", "D", "month", "80.00", "USD", "1", "TRUE", "2026-08-01", "", "2026-08-01"),
+        ("P5", "S5", "E", "month", "70.00", "USD", "1", "false", "2026-02-30", "", "2026-08-01"),
+    ]
+    con.executemany("insert into billing.subscription_periods values "
+                    f"({', '.join('?' for _ in COLUMNS)})", rows)
+    count, mrr = con.execute(bench.floor_query(date(2026, 11, 15))).fetchone()
+    # Aug: B 100; Sep: A 100 + B 100; Oct: A 100; Nov is not complete (A runs to Nov 16)
+    assert count == 4
+    assert mrr == pytest.approx(400.0)
+
+
+def test_bad_sizes_are_one_line_and_exit_code_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert bench.main(["--sizes", "ten"]) == 2
+    assert bench.main(["--sizes", "0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all(line.startswith("error: ") for line in err)
