@@ -34,7 +34,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     raw.add("support.tickets", ticket_id="T_BARE", customer_id="C_BARE",
             requester_email="", subject="", status="solved", created_at="2024-02-05 10:00:00")
     return build(raw, tmp, as_of="2024-02-29",
-                 select="+kpi_mrr +kpi_customer_churn_rate +dim_customers +stg_audit__rejected_rows")
+                 select=("+kpi_mrr +kpi_customer_churn_rate +dim_customers "
+                         "+stg_audit__rejected_rows int_tickets_conformed"))
 
 
 def test_nothing_is_rejected(warehouse):
