@@ -59,9 +59,9 @@
       var('incremental_lookback_days'): the month of the earliest date of any
       copy of that key, old or new, clean or rejected (a newer copy replaces the
       older one, so the months of both change), and of every row of the same
-      subscription (periods) or customer (owner ranges), which a new row can
-      make overlap: periods by period_start, owner ranges by valid_from, FX
-      rates by rate_month;
+      subscription (periods) or customer (owner ranges) whose range overlaps a
+      new row's (the overlap check can reject it): periods by period_start,
+      owner ranges by valid_from, FX rates by rate_month;
     - a customer or subscription row loaded since then: the first period start
       of that customer or subscription (its segment, test flag or validity
       changes every month it has).
@@ -97,10 +97,22 @@
         where raw_key in (
             select raw_key from {{ periods }} where _loaded_at >= {{ since }}
         )
-            or subscription_id in (
-                select subscription_id from {{ periods }}
-                where _loaded_at >= {{ since }}
-            )
+
+        union all
+
+        select {{ cs_month_of('min(other.period_start)') }} as candidate_month
+        from {{ periods }} as other
+        inner join {{ periods }} as changed
+            on other.subscription_id = changed.subscription_id
+                and (
+                    changed.period_end is null
+                    or other.period_start < changed.period_end
+                )
+                and (
+                    other.period_end is null
+                    or other.period_end > changed.period_start
+                )
+        where changed._loaded_at >= {{ since }}
 
         union all
 
@@ -111,10 +123,23 @@
             select raw_key from {{ ref('base_crm__customer_owner_history') }}
             where _loaded_at >= {{ since }}
         )
-            or customer_id in (
-                select customer_id from {{ ref('base_crm__customer_owner_history') }}
-                where _loaded_at >= {{ since }}
-            )
+
+        union all
+
+        select {{ cs_month_of(cs_to_reporting_date('min(other.valid_from)')) }}
+            as candidate_month
+        from {{ ref('base_crm__customer_owner_history') }} as other
+        inner join {{ ref('base_crm__customer_owner_history') }} as changed
+            on other.customer_id = changed.customer_id
+                and (
+                    changed.valid_to is null
+                    or other.valid_from < changed.valid_to
+                )
+                and (
+                    other.valid_to is null
+                    or other.valid_to > changed.valid_from
+                )
+        where changed._loaded_at >= {{ since }}
 
         union all
 
