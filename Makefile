@@ -15,8 +15,8 @@ DEMO_CUSTOMERS ?= 600
 export DBT_PROFILES_DIR := $(CURDIR)
 export DUCKDB_PATH
 
-.PHONY: install build demo-data load dbt-build test lint pytest validate bench clean \
-	test-postgres
+.PHONY: install build demo-data load dbt-build test test-fast lint pytest validate bench \
+	clean test-postgres
 
 install: $(VENV)/.installed
 
@@ -43,9 +43,17 @@ lint: install
 	$(BIN)/sqlfluff lint models tests analyses --processes 2
 	@echo "==> ruff"
 	$(BIN)/ruff check cskpi tests lint
+	@echo "==> dbt-score (dbt metadata: docs, keys, naming, lineage, contracts)"
+	$(BIN)/dbt parse --quiet --target-path target/lint
+	$(PY) -m cskpi.conventions target/lint/manifest.json
 
 pytest: install
 	$(BIN)/pytest
+
+# Every pytest test but the slow end-to-end ones (marker `slow`: a full demo build or
+# many dbt builds); `make test` runs them all.
+test-fast: install
+	$(BIN)/pytest -m "not slow"
 
 # The Great Expectations suites on an existing warehouse (`make build` runs them too).
 validate: install

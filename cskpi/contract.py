@@ -1,4 +1,4 @@
-"""The raw data contract (``shared/spec/raw-contract.md``) as data.
+"""The raw data contract (``docs/raw-contract.md``) as data.
 
 One place names every raw table and column: the loader checks folders against it,
 the demo generator writes it, and the tests build fixtures from it.

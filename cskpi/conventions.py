@@ -1,215 +1,223 @@
-"""Project conventions, checked on dbt's manifest (and catalog, when given).
+"""The project's conventions as dbt-score rules (the ones dbt-score does not ship).
 
     python -m cskpi.conventions target/manifest.json [--catalog target/catalog.json]
 
-`check_manifest` returns one message per violation (empty: all good):
-- every model and every column has a description; with a catalog (`dbt docs generate`),
-  every column the built relation has is documented, and no documented column is stale;
-- every model opens with its grain comment, `/* grain: one row per ... */`;
-- every model has a primary-key test: `unique` (with `not_null`) on a column, or
-  `cs_unique_combination` over not-null columns. Models with one row per raw row
-  (`base_` models and `stg_audit__rejected_rows`) have no key by design: raw rows may
-  repeat, which is what these models detect;
-- names match their folder: `models/staging/<system>/stg_<system>__<entity>`,
-  `models/staging/<system>/base/base_<system>__<entity>`, `models/intermediate/**/int_*`,
-  `models/marts/**/kpi_*`, `dim_*` or `fct_*` (a fact at its own grain, e.g. the
-  customer-month drill-down);
-- no intermediate model or mart reads a source; a staging model reads only its own
-  system's source and only staging models (the audit model reads every system's base_);
-- every `kpi_` mart has an enforced contract.
+dbt-score (configured in pyproject.toml `[tool.dbt-score]`) lints dbt's manifest; its
+`has_description` and `columns_have_description` rules check that every model and column
+is documented. The rules below add what it lacks; each decides on a model's path, name
+and metadata, never on a list of models, so models added later are held to them.
+`base_` models and the audit models (`models/staging/audit/`) hold one row per raw row
+and so have no key. `columns_match_catalog` needs built relations: it compares with the
+catalog of `dbt docs generate` when $CS_KPIS_DBT_CATALOG names one, else it passes.
+`lint` returns one line per violation; `main` (what `make lint` calls) exits 1 on any
+violation or on a rule that failed to run (which dbt-score alone would score as a pass).
 """
 
-from __future__ import annotations
 
+# No `from __future__ import annotations`: dbt-score reads the rules' annotations as types.
 import argparse
+import contextlib
+import io
 import json
+import os
 import re
 import sys
-from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-PROJECT = "cs_kpis"
-AUDIT_MODEL = "stg_audit__rejected_rows"
+from dbt_score import Model, RuleViolation, rule
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+CATALOG_ENV = "CS_KPIS_DBT_CATALOG"
 GRAIN_COMMENT = re.compile(r"^\s*/\*\s*grain:\s*one row per\b", re.IGNORECASE)
 KEY_TESTS = ("unique", "cs_unique_combination")
 NAME = r"[a-z][a-z0-9_]*"
-
-Manifest = dict[str, Any]
-
-
-def _models(manifest: Manifest, project: str) -> dict[str, dict[str, Any]]:
-    return {
-        uid: node for uid, node in manifest.get("nodes", {}).items()
-        if node.get("resource_type") == "model" and node.get("package_name") == project
-    }
+AUDIT_FOLDER = "models/staging/audit/"
+MART_PREFIXES = ("kpi", "dim", "fct")
 
 
-def _tests_by_model(manifest: Manifest) -> dict[str, list[dict[str, Any]]]:
-    tests: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for node in manifest.get("nodes", {}).values():
-        if node.get("resource_type") != "test" or not node.get("test_metadata"):
-            continue
-        attached = node.get("attached_node") or next(
-            iter(node.get("depends_on", {}).get("nodes", [])), None)
-        if attached:
-            tests[attached].append(node)
-    return tests
+def _parts(model: Model) -> tuple[str, ...]:
+    return Path(model.original_file_path).parts
 
 
-def _is_keyless(name: str) -> bool:
-    """One row per raw row: no key by design."""
-    return name.startswith("base_") or name == AUDIT_MODEL
+def _is_audit(model: Model) -> bool:
+    return model.original_file_path.startswith(AUDIT_FOLDER)
 
 
-def _not_null_columns(node: dict[str, Any], tests: list[dict[str, Any]]) -> set[str]:
-    columns = {t.get("column_name") for t in tests
-               if t["test_metadata"].get("name") == "not_null" and t.get("column_name")}
-    for column in node.get("columns", {}).values():
-        if any(c.get("type") == "not_null" for c in column.get("constraints", [])):
-            columns.add(column["name"])
-    return {c.lower() for c in columns if c}
+def _layer(model: Model) -> str:
+    parts = _parts(model)
+    return parts[1] if len(parts) >= 3 and parts[0] == "models" else ""
 
 
-def _primary_key(node: dict[str, Any], tests: list[dict[str, Any]]) -> list[str] | None:
-    """The columns of the model's primary-key test, or None when it has none."""
-    for test in tests:
-        meta = test["test_metadata"]
-        if meta.get("name") == "unique" and test.get("column_name"):
-            return [test["column_name"]]
-        if meta.get("name") == "cs_unique_combination":
-            kwargs = meta.get("kwargs", {})
-            columns = kwargs.get("columns") or kwargs.get("arguments", {}).get("columns")
-            if columns:
-                return list(columns)
+@rule
+def grain_comment(model: Model) -> RuleViolation | None:
+    """A model opens with its grain comment, /* grain: one row per ... */."""
+    if not GRAIN_COMMENT.match(model.raw_code or ""):
+        return RuleViolation("does not open with its grain comment "
+                             "/* grain: one row per ... */")
     return None
 
 
-def _layer_violation(name: str, path: str) -> str | None:
-    """Why the model's name does not fit its folder (None when it does)."""
-    parts = Path(path).parts  # e.g. models/staging/crm/base/base_crm__customers.sql
-    if len(parts) < 3 or parts[0] != "models":
-        return f"is outside models/<layer>/ ({path})"
-    layer = parts[1]
+@rule
+def name_fits_folder(model: Model) -> RuleViolation | None:
+    """A model's name fits its layer folder (dbt Labs' structure guide)."""
+    parts, name, layer = _parts(model), model.name, _layer(model)
     if layer == "staging":
         system = parts[2] if len(parts) > 3 else ""
-        if system == "audit" and name == AUDIT_MODEL:
-            return None
         in_base = len(parts) == 5 and parts[3] == "base"
         prefix = "base" if in_base else "stg"
         if len(parts) != (5 if in_base else 4):
-            return f"is not in models/staging/<system>/ or models/staging/<system>/base/ ({path})"
+            return RuleViolation("is not in models/staging/<system>/ or "
+                                 f"models/staging/<system>/base/ ({model.original_file_path})")
         if not re.fullmatch(rf"{prefix}_{system}__{NAME}", name):
-            return f"should be named {prefix}_{system}__<entity> in {'/'.join(parts[:-1])}/"
+            return RuleViolation(f"should be named {prefix}_{system}__<entity> in "
+                                 f"{'/'.join(parts[:-1])}/")
         return None
     if layer == "intermediate":
-        return None if re.fullmatch(rf"int_{NAME}", name) else "should be named int_<name>"
+        return None if re.fullmatch(rf"int_{NAME}", name) else RuleViolation(
+            "should be named int_<name>")
     if layer == "marts":
-        return None if re.fullmatch(rf"(kpi|dim|fct)_{NAME}", name) else (
-            "should be named kpi_<name>, dim_<name> or fct_<name>")
-    return f"is in an unknown layer folder models/{layer}/"
+        return None if re.fullmatch(rf"(?:{'|'.join(MART_PREFIXES)})_{NAME}", name) else (
+            RuleViolation("should be named kpi_<name>, dim_<name> or fct_<name>"))
+    if not layer:
+        return RuleViolation(f"is outside models/<layer>/ ({model.original_file_path})")
+    return RuleViolation(f"is in an unknown layer folder models/{layer}/")
 
 
-def _dependency_violations(name: str, node: dict[str, Any], manifest: Manifest,
-                           models: dict[str, dict[str, Any]]) -> list[str]:
+@rule
+def reads_allowed_parents(model: Model) -> RuleViolation | None:
+    """Only staging reads sources, each its own system's; staging reads only staging."""
+    sources = [p for p in model.parents if not isinstance(p, Model)
+               and hasattr(p, "source_name")]
+    parents = [p.name for p in model.parents if isinstance(p, Model)]
     found: list[str] = []
-    depends = node.get("depends_on", {}).get("nodes", [])
-    sources = [manifest.get("sources", {}).get(uid, {"source_name": uid.split(".")[2],
-                                                     "name": uid.split(".")[-1]})
-               for uid in depends if uid.startswith("source.")]
-    parents = [models[uid]["name"] if uid in models else uid.split(".")[-1]
-               for uid in depends if uid.startswith("model.")]
-    if name.startswith(("int_", "kpi_", "dim_", "fct_")):
-        for source in sources:
-            found.append(f"model {name}: reads source {source['source_name']}."
-                         f"{source['name']} directly (only staging reads sources)")
-        return found
-    match = re.fullmatch(rf"(?:stg|base)_({NAME}?)__{NAME}", name)
-    if not match:
-        return found
-    system = match.group(1)
-    if name == AUDIT_MODEL:
-        allowed_parent = re.compile(rf"base_{NAME}__{NAME}")
-        if sources:
-            found.append(f"model {name}: reads sources directly; it reads the base_ models")
+    layer = _layer(model)
+    if layer != "staging":
+        found += [f"reads source {s.source_name}.{s.name} directly (only staging reads "
+                  "sources)" for s in sources]
+    elif _is_audit(model):
+        found += [f"reads source {s.source_name}.{s.name} directly; the audit model reads "
+                  "models" for s in sources]
     else:
-        allowed_parent = re.compile(rf"(?:stg|base)_{NAME}__{NAME}")
-        for source in sources:
-            if source["source_name"] != system:
-                found.append(f"model {name}: reads source {source['source_name']}."
-                             f"{source['name']}; staging reads only its own system ({system})")
-    for parent in parents:
-        if not allowed_parent.fullmatch(parent):
-            found.append(f"model {name}: reads {parent}; staging reads only sources and "
-                         "staging models")
-    return found
+        system = _parts(model)[2]
+        found += [f"reads source {s.source_name}.{s.name}; staging reads only its own "
+                  f"system ({system})" for s in sources if s.source_name != system]
+        found += [f"reads {parent}; staging reads only sources and staging models"
+                  for parent in parents
+                  if not re.fullmatch(rf"(?:stg|base)_{NAME}__{NAME}", parent)]
+    return RuleViolation("; ".join(found)) if found else None
 
 
-def check_manifest(manifest: Manifest, catalog: dict[str, Any] | None = None,
-                   project: str = PROJECT) -> list[str]:
-    """Every convention violation of the project's models, one message each."""
-    violations: list[str] = []
-    models = _models(manifest, project)
-    tests = _tests_by_model(manifest)
-    catalog_nodes = (catalog or {}).get("nodes", {})
-    for uid, node in sorted(models.items(), key=lambda item: item[1]["name"]):
-        name = node["name"]
-        path = node.get("original_file_path", "")
-        if not (node.get("description") or "").strip():
-            violations.append(f"model {name}: no description")
-        documented = {c.lower(): c for c in node.get("columns", {})}
-        for column in node.get("columns", {}).values():
-            if not (column.get("description") or "").strip():
-                violations.append(f"model {name}: column {column['name']} is not documented "
-                                  "(no description)")
-        if uid in catalog_nodes:
-            built = {c.lower(): c for c in catalog_nodes[uid].get("columns", {})}
-            for column in sorted(set(built) - set(documented)):
-                violations.append(f"model {name}: column {built[column]} is not documented "
-                                  f"(not in the model's yml)")
-            for column in sorted(set(documented) - set(built)):
-                violations.append(f"model {name}: documented column {documented[column]} "
-                                  "does not exist in the built relation")
-        elif catalog is not None:
-            violations.append(f"model {name}: not in the catalog (not built?)")
-        if not GRAIN_COMMENT.match(node.get("raw_code") or ""):
-            violations.append(f"model {name}: does not open with its grain comment "
-                              "/* grain: one row per ... */")
-        layer = _layer_violation(name, path)
-        if layer:
-            violations.append(f"model {name}: {layer}")
-        violations += _dependency_violations(name, node, manifest, models)
-        if not _is_keyless(name):
-            model_tests = tests.get(uid, [])
-            key = _primary_key(node, model_tests)
-            if key is None:
-                violations.append(f"model {name}: no primary-key test (unique on a column or "
-                                  "cs_unique_combination on the grain)")
-            else:
-                nullable = [c for c in key
-                            if c.lower() not in _not_null_columns(node, model_tests)]
-                if nullable:
-                    violations.append(f"model {name}: primary-key column(s) "
-                                      f"{', '.join(nullable)} have no not_null test or "
-                                      "constraint")
-        if name.startswith("kpi_") and not node.get("config", {}).get(
-                "contract", {}).get("enforced"):
-            violations.append(f"model {name}: a KPI mart needs an enforced contract "
-                              "(config: contract: {enforced: true})")
-    return violations
+def _kwargs_columns(kwargs: dict[str, Any]) -> list[str]:
+    columns = kwargs.get("columns") or (kwargs.get("arguments") or {}).get("columns")
+    return list(columns or [])
+
+
+@rule
+def has_primary_key_test(model: Model) -> RuleViolation | None:
+    """A model has a primary-key test over not-null columns (base_/audit: keyless)."""
+    if model.name.startswith("base_") or _is_audit(model):
+        return None  # one row per raw row: raw rows may repeat
+    key: list[str] | None = None
+    for column in model.columns:
+        if any(t.type == "unique" for t in column.tests):
+            key = [column.name]
+            break
+    if key is None:
+        key = next((_kwargs_columns(t.kwargs) for t in model.tests
+                    if t.type == "cs_unique_combination" and _kwargs_columns(t.kwargs)), None)
+    if key is None:
+        return RuleViolation("no primary-key test (unique on a column or "
+                             "cs_unique_combination on the grain)")
+    not_null = {c.name.lower() for c in model.columns
+                if any(t.type == "not_null" for t in c.tests)
+                or any(k.type == "not_null" for k in c.constraints)}
+    nullable = [c for c in key if c.lower() not in not_null]
+    if nullable:
+        return RuleViolation(f"primary-key column(s) {', '.join(nullable)} have no "
+                             "not_null test or constraint")
+    return None
+
+
+@rule
+def kpi_mart_has_enforced_contract(model: Model) -> RuleViolation | None:
+    """A kpi_ mart has an enforced contract (its columns and types are the interface)."""
+    if model.name.startswith("kpi_") and not (model.config.get("contract") or {}).get(
+            "enforced"):
+        return RuleViolation("a KPI mart needs an enforced contract "
+                             "(config: contract: {enforced: true})")
+    return None
+
+
+@lru_cache(maxsize=4)
+def _catalog_nodes(path: str, mtime: float) -> dict[str, Any]:
+    return json.loads(Path(path).read_text()).get("nodes", {})
+
+
+@rule
+def columns_match_catalog(model: Model) -> RuleViolation | None:
+    """The built relation's columns are exactly the documented ones ($CS_KPIS_DBT_CATALOG)."""
+    path = os.environ.get(CATALOG_ENV)
+    if not path:
+        return None
+    nodes = _catalog_nodes(path, Path(path).stat().st_mtime)
+    if model.unique_id not in nodes:
+        return RuleViolation("not in the catalog (not built?)")
+    built = {c.lower(): c for c in nodes[model.unique_id].get("columns", {})}
+    documented = {c.name.lower(): c.name for c in model.columns}
+    found = [f"column {built[c]} is not documented (not in the model's yml)"
+             for c in sorted(set(built) - set(documented))]
+    found += [f"documented column {documented[c]} does not exist in the built relation"
+              for c in sorted(set(documented) - set(built))]
+    return RuleViolation("; ".join(found)) if found else None
+
+
+def lint(manifest: Path, catalog: Path | None = None) -> list[str]:
+    """dbt-score on `manifest` with the project's configuration: one line per violation
+    (`<resource> <name>: <rule>: <message>`), or per rule that raised."""
+    from dbt_score.config import Config
+    from dbt_score.lint import lint_dbt_project
+
+    manifest, cwd = Path(manifest).resolve(), Path.cwd()
+    previous_catalog = os.environ.pop(CATALOG_ENV, None)
+    if catalog is not None:
+        os.environ[CATALOG_ENV] = str(Path(catalog).resolve())
+    try:
+        os.chdir(PROJECT_DIR)  # dbt-score reads [tool.dbt-score] from ./pyproject.toml
+        config = Config()
+        config.load()
+        with contextlib.redirect_stdout(io.StringIO()):  # its report; we print ours
+            evaluation = lint_dbt_project(manifest_path=manifest, config=config,
+                                          format="json")
+    finally:
+        os.chdir(cwd)
+        os.environ.pop(CATALOG_ENV, None)
+        if previous_catalog is not None:
+            os.environ[CATALOG_ENV] = previous_catalog
+    return [
+        f"{type(item).__name__.lower()} {item.name}: {rule.__name__}: "
+        + (result.message if isinstance(result, RuleViolation)
+           else f"the rule failed to run: {result!r}")
+        for item, results in sorted(evaluation.results.items(),
+                                    key=lambda kv: (type(kv[0]).__name__, kv[0].name))
+        for rule, result in results.items() if result is not None
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Check the project's conventions.")
+    parser = argparse.ArgumentParser(description="Lint dbt metadata with dbt-score.")
     parser.add_argument("manifest", type=Path)
     parser.add_argument("--catalog", type=Path)
     args = parser.parse_args(argv)
-    manifest = json.loads(args.manifest.read_text())
-    catalog = json.loads(args.catalog.read_text()) if args.catalog else None
-    violations = check_manifest(manifest, catalog)
+    if not args.manifest.is_file():
+        print(f"error: no manifest at {args.manifest}; run `dbt parse` first",
+              file=sys.stderr)
+        return 2
+    violations = lint(args.manifest, args.catalog)
     for violation in violations:
         print(violation)
-    print(f"{len(violations)} convention violation(s)")
+    print(f"dbt-score: {len(violations)} convention violation(s)")
     return 1 if violations else 0
 
 

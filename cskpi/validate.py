@@ -241,7 +241,7 @@ def run(duckdb_path: Path, docs_dir: Path | None = None,
     """Validate the marts (all of the spec's, or `marts`); 0 when all expectations hold."""
     from cskpi import expectations as spec
 
-    docs_dir = docs_dir or default_docs_dir()
+    docs_dir = (docs_dir or default_docs_dir()).resolve()  # GX needs an absolute path
 
     out = out or sys.stdout
     err = err or sys.stderr

@@ -1,4 +1,5 @@
-"""The conventions gate (`cskpi.conventions.check_manifest`) on dbt's own artifacts.
+"""The dbt metadata gate (dbt-score with the project's rules, `cskpi.conventions.lint`) on
+dbt's own artifacts.
 
 The real project must report nothing; doctored copies of its manifest and catalog -
 an undocumented column, a mart without a key test, a mart reading a source... - must
@@ -14,8 +15,7 @@ from pathlib import Path
 import pytest
 from harness import RawFolder, run_dbt
 
-from cskpi import expectations
-from cskpi.conventions import check_manifest
+from cskpi import conventions, expectations
 from cskpi.loader import load_folder
 
 VARS = json.dumps({"as_of_date": "2024-03-15"})
@@ -43,140 +43,182 @@ def uid(name: str) -> str:
     return f"model.cs_kpis.{name}"
 
 
-def new_violations(artifacts: tuple[dict, dict], manifest: dict | None = None,
+def lint(tmp_path: Path, manifest: dict, catalog: dict | None = None) -> list[str]:
+    manifest_path = tmp_path / "manifest.json"
+    manifest_path.write_text(json.dumps(manifest))
+    catalog_path = None
+    if catalog is not None:
+        catalog_path = tmp_path / "catalog.json"
+        catalog_path.write_text(json.dumps(catalog))
+    return conventions.lint(manifest_path, catalog_path)
+
+
+@pytest.fixture(scope="module")
+def baseline(artifacts, tmp_path_factory) -> dict[bool, set[str]]:
+    """The real project's own violations, without and with the catalog (none, when
+    test_the_project_follows_its_conventions passes)."""
+    manifest, catalog = artifacts
+    workdir = tmp_path_factory.mktemp("baseline")
+    return {False: set(lint(workdir, manifest)), True: set(lint(workdir, manifest, catalog))}
+
+
+def new_violations(tmp_path: Path, baseline: dict[bool, set[str]], manifest: dict,
                    catalog: dict | None = None) -> list[str]:
     """What the doctored manifest/catalog reports beyond the real project's own
-    violations (none, when test_the_project_follows_its_conventions passes), so each
-    test below sees only the break it made."""
-    real_manifest, real_catalog = artifacts
-    use_catalog = catalog is not None
-    baseline = set(check_manifest(real_manifest, real_catalog if use_catalog else None))
-    found = check_manifest(manifest or real_manifest, catalog)
-    return [v for v in found if v not in baseline]
+    violations, so each test below sees only the break it made."""
+    found = lint(tmp_path, manifest, catalog)
+    return [v for v in found if v not in baseline[catalog is not None]]
 
 
-def test_the_project_follows_its_conventions(artifacts):
+def test_the_project_follows_its_conventions(artifacts, tmp_path):
     manifest, catalog = artifacts
-    violations = check_manifest(manifest, catalog)
+    violations = lint(tmp_path, manifest, catalog)
     assert violations == [], "\n".join(violations)
 
 
-def test_every_mart_has_a_gx_suite(artifacts):
+def test_every_spec_mart_has_a_gx_suite(artifacts):
     manifest, _ = artifacts
     marts = {node["name"] for node in manifest["nodes"].values()
              if node["resource_type"] == "model"
              and node["original_file_path"].startswith("models/marts/")}
     assert marts, "no marts found in the manifest"
-    assert sorted(marts - set(expectations.SUITES_BY_TABLE)) == []
     assert sorted(set(expectations.SUITES_BY_TABLE) - marts) == []
 
 
-def test_a_column_missing_from_the_yml_is_reported(artifacts):
+def test_a_column_missing_from_the_yml_is_reported(artifacts, baseline, tmp_path):
     manifest, catalog = artifacts
     catalog = copy.deepcopy(catalog)
     catalog["nodes"][uid("kpi_mrr")]["columns"]["secret_margin"] = {
         "name": "secret_margin", "type": "DOUBLE", "index": 99, "comment": None}
-    assert new_violations(artifacts, manifest, catalog) == [
-        "model kpi_mrr: column secret_margin is not documented (not in the model's yml)"]
+    assert new_violations(tmp_path, baseline, manifest, catalog) == [
+        "model kpi_mrr: columns_match_catalog: column secret_margin is not documented "
+        "(not in the model's yml)"]
 
 
-def test_a_column_without_description_is_reported(artifacts):
-    manifest, _ = artifacts
-    manifest = copy.deepcopy(manifest)
-    manifest["nodes"][uid("kpi_mrr")]["columns"]["mrr_end"]["description"] = " "
-    assert new_violations(artifacts, manifest) == [
-        "model kpi_mrr: column mrr_end is not documented (no description)"]
+def test_a_column_without_description_is_reported(artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
+    manifest["nodes"][uid("kpi_mrr")]["columns"]["mrr_end"]["description"] = ""
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model kpi_mrr: columns_have_description: Columns lack a description: mrr_end."]
 
 
-def test_a_documented_column_the_model_lacks_is_reported(artifacts):
+def test_a_documented_column_the_model_lacks_is_reported(artifacts, baseline, tmp_path):
     manifest, catalog = artifacts
     catalog = copy.deepcopy(catalog)
     del catalog["nodes"][uid("int_months")]["columns"]["snapshot_date"]
-    assert new_violations(artifacts, manifest, catalog) == [
-        "model int_months: documented column snapshot_date does not exist in the built "
-        "relation"]
+    assert new_violations(tmp_path, baseline, manifest, catalog) == [
+        "model int_months: columns_match_catalog: documented column snapshot_date does not "
+        "exist in the built relation"]
 
 
-def test_a_model_without_description_is_reported(artifacts):
-    manifest, _ = artifacts
-    manifest = copy.deepcopy(manifest)
+def test_a_model_without_description_is_reported(artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
     manifest["nodes"][uid("dim_customers")]["description"] = ""
-    assert new_violations(artifacts, manifest) == ["model dim_customers: no description"]
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model dim_customers: has_description: Model lacks a description."]
 
 
-def test_a_model_without_primary_key_test_is_reported(artifacts):
-    manifest, _ = artifacts
-    manifest = copy.deepcopy(manifest)
+def test_a_model_without_primary_key_test_is_reported(artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
     for test_id, node in list(manifest["nodes"].items()):
         if (node["resource_type"] == "test" and node.get("attached_node") == uid("kpi_mrr")
                 and node["test_metadata"]["name"] in ("unique", "cs_unique_combination")):
             del manifest["nodes"][test_id]
-    assert new_violations(artifacts, manifest) == [
-        "model kpi_mrr: no primary-key test (unique on a column or cs_unique_combination "
-        "on the grain)"]
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model kpi_mrr: has_primary_key_test: no primary-key test (unique on a column or "
+        "cs_unique_combination on the grain)"]
+
+
+def test_a_nullable_primary_key_column_is_reported(artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
+    manifest["nodes"][uid("kpi_mrr")]["columns"]["dimension_value"]["constraints"] = []
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model kpi_mrr: has_primary_key_test: primary-key column(s) dimension_value have "
+        "no not_null test or constraint"]
 
 
 @pytest.mark.parametrize(("model", "path", "message"), [
-    ("kpi_mrr", "models/marts/revenue/mrr_facts.sql",
-     "model mrr_facts: should be named kpi_<name>, dim_<name> or fct_<name>"),
+    ("kpi_mrr", "models/marts/revenue/mrr_report.sql",
+     "model mrr_report: name_fits_folder: should be named kpi_<name>, dim_<name> or "
+     "fct_<name>"),
     ("int_months", "models/intermediate/revenue/months_spine.sql",
-     "model months_spine: should be named int_<name>"),
+     "model months_spine: name_fits_folder: should be named int_<name>"),
     ("stg_crm__customers", "models/staging/billing/stg_crm__customers.sql",
-     "model stg_crm__customers: should be named stg_billing__<entity> in "
-     "models/staging/billing/"),
+     "model stg_crm__customers: name_fits_folder: should be named stg_billing__<entity> "
+     "in models/staging/billing/"),
     ("base_crm__customers", "models/staging/crm/base_crm__customers.sql",
-     "model base_crm__customers: should be named stg_crm__<entity> in models/staging/crm/"),
+     "model base_crm__customers: name_fits_folder: should be named stg_crm__<entity> in "
+     "models/staging/crm/"),
+    ("int_months", "models/utilities/int_months.sql",
+     "model int_months: name_fits_folder: is in an unknown layer folder models/utilities/"),
 ])
-def test_a_name_that_does_not_match_its_layer_is_reported(artifacts, model, path, message):
-    manifest, _ = artifacts
-    manifest = copy.deepcopy(manifest)
+def test_a_name_that_does_not_match_its_layer_is_reported(artifacts, baseline, tmp_path,
+                                                          model, path, message):
+    manifest = copy.deepcopy(artifacts[0])
     node = manifest["nodes"][uid(model)]
     node["name"] = Path(path).stem
     node["original_file_path"] = path
-    assert new_violations(artifacts, manifest) == [message]
+    assert new_violations(tmp_path, baseline, manifest) == [message]
 
 
-def test_a_mart_reading_a_source_is_reported(artifacts):
-    manifest, _ = artifacts
-    manifest = copy.deepcopy(manifest)
+def test_a_mart_reading_a_source_is_reported(artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
     manifest["nodes"][uid("kpi_mrr")]["depends_on"]["nodes"].append(
         "source.cs_kpis.billing.invoices")
-    assert new_violations(artifacts, manifest) == [
-        "model kpi_mrr: reads source billing.invoices directly (only staging reads sources)"]
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model kpi_mrr: reads_allowed_parents: reads source billing.invoices directly "
+        "(only staging reads sources)"]
 
 
-def test_staging_reading_another_systems_source_is_reported(artifacts):
-    manifest, _ = artifacts
-    manifest = copy.deepcopy(manifest)
+def test_staging_reading_another_systems_source_is_reported(artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
     manifest["nodes"][uid("base_billing__invoices")]["depends_on"]["nodes"].append(
         "source.cs_kpis.crm.customers")
-    assert new_violations(artifacts, manifest) == [
-        "model base_billing__invoices: reads source crm.customers; staging reads only its "
-        "own system (billing)"]
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model base_billing__invoices: reads_allowed_parents: reads source crm.customers; "
+        "staging reads only its own system (billing)"]
 
 
-def test_staging_reading_a_mart_is_reported(artifacts):
-    manifest, _ = artifacts
-    manifest = copy.deepcopy(manifest)
+def test_staging_reading_a_mart_is_reported(artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
     manifest["nodes"][uid("stg_crm__customers")]["depends_on"]["nodes"].append(uid("kpi_mrr"))
-    assert new_violations(artifacts, manifest) == [
-        "model stg_crm__customers: reads kpi_mrr; staging reads only sources and staging "
-        "models"]
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model stg_crm__customers: reads_allowed_parents: reads kpi_mrr; staging reads only "
+        "sources and staging models"]
 
 
-def test_a_kpi_mart_without_enforced_contract_is_reported(artifacts):
-    manifest, _ = artifacts
-    manifest = copy.deepcopy(manifest)
+def test_the_audit_model_reading_a_source_is_reported(artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
+    manifest["nodes"][uid("stg_audit__rejected_rows")]["depends_on"]["nodes"].append(
+        "source.cs_kpis.crm.customers")
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model stg_audit__rejected_rows: reads_allowed_parents: reads source crm.customers "
+        "directly; the audit model reads models"]
+
+
+def test_a_kpi_mart_without_enforced_contract_is_reported(artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
     manifest["nodes"][uid("kpi_net_promoter_score")]["config"]["contract"]["enforced"] = False
-    assert new_violations(artifacts, manifest) == [
-        "model kpi_net_promoter_score: a KPI mart needs an enforced contract "
-        "(config: contract: {enforced: true})"]
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model kpi_net_promoter_score: kpi_mart_has_enforced_contract: a KPI mart needs an "
+        "enforced contract (config: contract: {enforced: true})"]
 
 
-def test_a_model_without_grain_comment_is_reported(artifacts):
-    manifest, _ = artifacts
-    manifest = copy.deepcopy(manifest)
+def test_a_model_without_grain_comment_is_reported(artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
     node = manifest["nodes"][uid("int_months")]
     node["raw_code"] = node["raw_code"].split("\n", 1)[1]
-    assert new_violations(artifacts, manifest) == [
-        "model int_months: does not open with its grain comment /* grain: one row per ... */"]
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model int_months: grain_comment: does not open with its grain comment "
+        "/* grain: one row per ... */"]
+
+
+def test_the_command_exits_1_on_a_violation_and_2_without_a_manifest(artifacts, tmp_path,
+                                                                     capsys):
+    manifest = copy.deepcopy(artifacts[0])
+    manifest["nodes"][uid("dim_customers")]["description"] = ""
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest))
+    assert conventions.main([str(path)]) == 1
+    assert "model dim_customers: has_description" in capsys.readouterr().out
+    assert conventions.main([str(tmp_path / "absent.json")]) == 2

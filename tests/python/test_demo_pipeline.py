@@ -18,6 +18,8 @@ import pytest
 
 from cskpi import demo_data, pipeline
 
+pytestmark = pytest.mark.slow  # builds the full demo (`make test-fast` skips it)
+
 AS_OF = "2026-11-15"
 SPEC_MARTS = (
     "kpi_mrr", "kpi_customer_churn_rate", "kpi_customer_retention_rate",

@@ -15,6 +15,8 @@ from __future__ import annotations
 import pytest
 from harness import RawFolder, Warehouse, build
 
+pytestmark = pytest.mark.slow  # dbt builds of its fixtures (`make test-fast` skips it)
+
 AS_OF = "2025-03-15"
 FEB = "2025-02-01"
 SELECT = "path:models/staging +kpi_customer_health_score"

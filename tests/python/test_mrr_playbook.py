@@ -1,7 +1,7 @@
 """kpi_mrr against dbt Labs' mrr-playbook on the playbook's own seed.
 
-The seed (/work/shared/external/mrr-playbook/subscription_periods.csv) becomes a raw
-folder: one customer per customer_id, one monthly subscription and one period per
+The seed (tests/fixtures/mrr-playbook/subscription_periods.csv, dbt Labs, MIT licence)
+becomes a raw folder: one customer per customer_id, one monthly subscription and one period per
 seed row (amount = monthly_amount, USD). The playbook's classification is re-done
 below in plain Python, rule by rule from its models (customer_revenue_by_month,
 customer_churn_month, mrr), with its month spine starting at the first seed month
@@ -23,7 +23,9 @@ import pytest
 from harness import RawFolder, Warehouse
 from revenue_helpers import Billing, build_revenue
 
-SEED = Path("/work/shared/external/mrr-playbook/subscription_periods.csv")
+pytestmark = pytest.mark.slow  # a dbt build of the playbook seed (`make test-fast` skips it)
+
+SEED = Path(__file__).resolve().parents[1] / "fixtures/mrr-playbook/subscription_periods.csv"
 AS_OF = "2020-03-31"
 
 
@@ -140,7 +142,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, seed: list[dict[str, str
 
 
 def test_seed_is_the_published_one(seed: list[dict[str, str]]) -> None:
-    # README of shared/external: 121 rows, 55 customers, 2017-09 to 2020-02.
+    # tests/fixtures/mrr-playbook/README.md: 121 rows, 55 customers, 2017-09 to 2020-02.
     assert len(seed) == 121
     assert len({r["customer_id"] for r in seed}) == 55
     assert min(r["start_date"] for r in seed) == "2017-09-01"

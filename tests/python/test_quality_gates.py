@@ -1,9 +1,11 @@
 """The Great Expectations gate (`cskpi.validate`) fails on a broken mart.
 
 Each test writes small mart tables straight into a throw-away DuckDB file (the gate,
-not dbt, is under test here): a good copy passes, and each break - a rate of 1.5, a
-duplicated grain row, a bridge that does not chain, a missing mart - fails the
-command with a message naming the table, the expectation and the offending rows.
+not dbt, is under test here): a good copy passes, and each break GX owns - a rate of
+1.5, a month that does not chain to the last, a month outside the spine, a wrong
+is_complete_month, slices that do not add up, a missing mart - fails the command with a
+message naming the table, the expectation and the offending rows. What dbt tests (the
+grain, the bridge within a row, one overall row per month) GX leaves to dbt.
 """
 
 from __future__ import annotations
@@ -135,17 +137,20 @@ def test_rate_of_one_and_a_half_fails_naming_table_expectation_and_row(tmp_path)
     assert "2024-02-01" in failure and "email" in failure and "1.5" in failure
 
 
-def test_duplicated_grain_row_fails(tmp_path):
+def test_what_dbt_tests_is_not_repeated(tmp_path):
+    # A duplicated grain row and a bridge that does not balance within its row are
+    # dbt's to catch (cs_unique_combination and cs_mrr_bridge_balances on kpi_mrr):
+    # the GX gate runs no such check and passes them.
     broken = make_warehouse(
-        tmp_path / "duplicate.duckdb",
+        tmp_path / "dbt_owned.duckdb",
         "insert into kpi_mrr select * from kpi_mrr "
         "where month = date '2024-01-01' and dimension_value = 'smb'",
+        "update kpi_mrr set fx_impact = 5 "
+        "where month = date '2024-02-01' and dimension_value = 'smb'",
     )
-    code, _, err = run_gate(tmp_path, broken)
-    assert code == 1
-    assert ("FAILED kpi_mrr: expect_compound_columns_to_be_unique(column_list=['month', "
-            "'dimension', 'dimension_value'])") in err
-    assert "2 of 10 rows unexpected" in err
+    code, out, err = run_gate(tmp_path, broken, marts=["kpi_mrr"])
+    assert (code, err) == (0, ""), out + err
+    assert "bridge" not in out and "unique" not in out
 
 
 def test_mrr_start_not_equal_to_last_months_end_fails_the_cross_check(tmp_path):
@@ -159,21 +164,47 @@ def test_mrr_start_not_equal_to_last_months_end_fails_the_cross_check(tmp_path):
     code, out, err = run_gate(tmp_path, broken, marts=["kpi_mrr"])
     assert code == 1
     assert "FAIL kpi_mrr__mrr_start_equals_previous_mrr_end" in out
-    assert "ok   kpi_mrr__bridge" in out
     block = next(b for b in err.split("FAILED ") if "mrr_end of month M-1" in b)
     assert block.startswith("kpi_mrr: expect_column_values_to_be_in_set(column='matches'")
     assert "90.0" in block and "100.0" in block  # lhs and rhs of the offending row
 
 
-def test_month_without_overall_row_fails(tmp_path):
+def test_month_outside_the_spine_fails(tmp_path):
     broken = make_warehouse(
-        tmp_path / "gap.duckdb",
-        "delete from kpi_customer_satisfaction where month = date '2024-03-01'",
+        tmp_path / "outside.duckdb",
+        "insert into kpi_customer_satisfaction values "
+        "(date '2023-12-01', 'overall', 'all', true, 0, 0, null, null)",
     )
     code, _, err = run_gate(tmp_path, broken, marts=["kpi_customer_satisfaction"])
     assert code == 1
-    assert ("kpi_customer_satisfaction: expect_column_values_to_be_between("
-            "column='every_month_rows', min_value=1, max_value=1)") in err
+    block = next(b for b in err.split("FAILED ") if "column='in_spine'" in b)
+    assert block.startswith("kpi_customer_satisfaction: expect_column_values_to_be_in_set(")
+    assert "2023-12-01" in block
+
+
+def test_wrong_is_complete_month_fails(tmp_path):
+    broken = make_warehouse(
+        tmp_path / "complete.duckdb",
+        "update kpi_customer_satisfaction set is_complete_month = true "
+        "where month = date '2024-03-01'",
+    )
+    code, _, err = run_gate(tmp_path, broken, marts=["kpi_customer_satisfaction"])
+    assert code == 1
+    assert "column='is_complete_month_matches'" in err
+    assert "2024-03-01" in err
+
+
+def test_channel_slices_that_do_not_add_up_fail(tmp_path):
+    broken = make_warehouse(
+        tmp_path / "slices.duckdb",
+        "update kpi_customer_satisfaction set responses = 5 "
+        "where month = date '2024-01-01' and dimension_value = 'chat'",
+    )
+    code, out, err = run_gate(tmp_path, broken, marts=["kpi_customer_satisfaction"])
+    assert code == 1
+    assert ("FAIL kpi_customer_satisfaction__channel_rows_add_up_to_overall__responses"
+            in out)
+    assert "ok   kpi_customer_satisfaction__support_agent_rows_add_up_to_overall__responses" in out
 
 
 def test_a_missing_mart_fails_the_full_run(tmp_path):

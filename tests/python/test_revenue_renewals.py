@@ -23,6 +23,8 @@ import pytest
 from harness import RawFolder, Warehouse
 from revenue_helpers import Billing, build_revenue, slice_row
 
+pytestmark = pytest.mark.slow  # dbt builds of its fixtures (`make test-fast` skips it)
+
 AS_OF = "2024-03-15"
 JAN, FEB, MAR = "2024-01-01", "2024-02-01", "2024-03-01"
 

@@ -15,6 +15,8 @@ from harness import RawFolder, Warehouse, build
 
 from cskpi.contract import RAW_TABLES
 
+pytestmark = pytest.mark.slow  # dbt builds of its fixtures (`make test-fast` skips it)
+
 OLD = "2020-01-01 00:00:00"
 NEW = "2021-06-01T08:00:00Z"
 

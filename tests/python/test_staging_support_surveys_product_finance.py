@@ -17,6 +17,8 @@ from decimal import Decimal
 import pytest
 from harness import RawFolder, build
 
+pytestmark = pytest.mark.slow  # dbt builds of its fixtures (`make test-fast` skips it)
+
 TABLES = {
     "support.tickets": "stg_support__tickets",
     "support.ticket_events": "stg_support__ticket_events",

@@ -25,6 +25,8 @@ from __future__ import annotations
 import pytest
 from harness import RawFolder, Warehouse, build
 
+pytestmark = pytest.mark.slow  # dbt builds of its fixtures (`make test-fast` skips it)
+
 AS_OF = "2024-06-15"
 # All of staging: its tests (which come with the selection) read every stg model.
 # The scorecard pulls in every KPI mart.
