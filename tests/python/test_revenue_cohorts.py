@@ -27,6 +27,8 @@ from revenue_helpers import Billing
 
 AS_OF = "2024-04-15"
 JAN, FEB, MAR, APR = "2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"
+pytestmark = pytest.mark.slow  # dbt builds of its fixtures (`make test-fast` skips it)
+
 SELECT = ("+fct_customer_mrr_months +kpi_cohort_retention +kpi_mrr "
           "+kpi_customer_churn_rate +dim_customers")
 

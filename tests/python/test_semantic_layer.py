@@ -35,6 +35,8 @@ except ImportError:  # pragma: no cover - before that split lands
 
 from cskpi.loader import load_folder
 
+pytestmark = pytest.mark.slow  # a demo build and six mf queries (`make test-fast` skips it)
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 AS_OF = "2026-11-15"
