@@ -14,7 +14,8 @@
   `models/staging/<system>/base/base_<system>__<entity>`, `models/intermediate/**/int_*`,
   `models/marts/**/kpi_*` or `dim_*`;
 - no intermediate model or mart reads a source; a staging model reads only its own
-  system's source and only staging models (the audit model reads every system's base_);
+  system's source and only staging models (the audit model reads every system's base_,
+  the conformed int_*_checked models and the sources);
 - every `kpi_` mart has an enforced contract.
 """
 
@@ -128,9 +129,9 @@ def _dependency_violations(name: str, node: dict[str, Any], manifest: Manifest,
         return found
     system = match.group(1)
     if name == AUDIT_MODEL:
-        allowed_parent = re.compile(rf"base_{NAME}__{NAME}")
-        if sources:
-            found.append(f"model {name}: reads sources directly; it reads the base_ models")
+        # the one audit model: staging's rejects (base_), the conformed layer's
+        # (int_*_checked), and the sources for the raw text of the latter
+        allowed_parent = re.compile(rf"base_{NAME}__{NAME}|int_{NAME}_checked")
     else:
         allowed_parent = re.compile(rf"(?:stg|base)_{NAME}__{NAME}")
         for source in sources:

@@ -111,3 +111,81 @@
 {% macro cs_is_blank(text) -%}
     (trim(translate({{ text }}, '{{ "\t\n\r" }}', '   ')) = '')
 {%- endmacro %}
+
+{#-
+    cs_keyword_candidates(comments, keywords): the (comment, keyword) pairs worth
+    testing with cs_contains_whole_word, as `response_id, comment, theme, keyword`.
+    `comments` has response_id and comment, `keywords` theme and keyword (both CTE
+    names in the calling model). A keyword can only match a comment that holds the
+    keyword's first word (its first run of word characters) as a whole word, so a
+    join on words replaces the comments x keywords cross join; a keyword without a
+    word character is tested against every comment. The word matching itself stays
+    with cs_contains_whole_word, so the themes are the same.
+-#}
+{% macro cs_keyword_candidates(comments, keywords) -%}
+    {{ return(adapter.dispatch('cs_keyword_candidates', 'cs_kpis')(comments, keywords)) }}
+{%- endmacro %}
+
+{#- Engines without a word splitter here: every pair (the plain cross join). -#}
+{% macro default__cs_keyword_candidates(comments, keywords) -%}
+    select
+        {{ comments }}.response_id,
+        {{ comments }}.comment,
+        {{ keywords }}.theme,
+        {{ keywords }}.keyword
+    from {{ comments }}
+    cross join {{ keywords }}
+{%- endmacro %}
+
+{% macro duckdb__cs_keyword_candidates(comments, keywords) -%}
+    {%- set word = '[0-9a-z_\\x{00c0}-\\x{024f}\\x{0370}-\\x{03ff}\\x{0400}-\\x{04ff}]+' -%}
+    {{ cs_keyword_candidates_by_word(
+        comments, keywords,
+        "unnest(regexp_extract_all(lower(comment), '" ~ word ~ "'))",
+        "nullif(regexp_extract(lower(trim(keyword)), '" ~ word ~ "'), '')") }}
+{%- endmacro %}
+
+{% macro postgres__cs_keyword_candidates(comments, keywords) -%}
+    {%- set word = '[0-9a-z_\\u00c0-\\u024f\\u0370-\\u03ff\\u0400-\\u04ff]+' -%}
+    {{ cs_keyword_candidates_by_word(
+        comments, keywords,
+        "(regexp_matches(lower(comment), '" ~ word ~ "', 'g'))[1]",
+        "substring(lower(trim(keyword)) from '" ~ word ~ "')") }}
+{%- endmacro %}
+
+{#- The word join, given an expression listing a comment's words (one row each)
+    and one giving a keyword's first word (null when it has none). -#}
+{% macro cs_keyword_candidates_by_word(comments, keywords, words_of_comment,
+                                        first_word_of_keyword) -%}
+    select
+        comment_words.response_id,
+        comment_words.comment,
+        keyword_words.theme,
+        keyword_words.keyword
+    from (
+        select distinct
+            response_id,
+            comment,
+            {{ words_of_comment }} as word
+        from {{ comments }}
+    ) as comment_words
+    inner join (
+        select
+            theme,
+            keyword,
+            {{ first_word_of_keyword }} as first_word
+        from {{ keywords }}
+    ) as keyword_words
+        on comment_words.word = keyword_words.first_word
+
+    union all
+
+    select
+        {{ comments }}.response_id,
+        {{ comments }}.comment,
+        {{ keywords }}.theme,
+        {{ keywords }}.keyword
+    from {{ comments }}
+    cross join {{ keywords }}
+    where {{ first_word_of_keyword | replace('keyword', keywords ~ '.keyword') }} is null
+{%- endmacro %}

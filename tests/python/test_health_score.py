@@ -17,7 +17,7 @@ from harness import RawFolder, Warehouse, build
 
 AS_OF = "2025-03-15"
 FEB = "2025-02-01"
-SELECT = "path:models/staging +kpi_customer_health_score"
+SELECT = "path:models/staging path:models/intermediate/conformed +kpi_customer_health_score"
 
 
 def approx(value: float) -> object:

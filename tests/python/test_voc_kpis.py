@@ -28,7 +28,10 @@ from harness import RawFolder, Warehouse, build
 AS_OF = "2024-06-15"
 # All of staging: its tests (which come with the selection) read every stg model.
 # The scorecard pulls in every KPI mart.
-SELECT = "path:models/staging +kpi_scorecard +kpi_customer_feedback_comments"
+SELECT = (
+    "path:models/staging path:models/intermediate/conformed +kpi_scorecard "
+    "+kpi_customer_feedback_comments"
+)
 
 
 def approx(value: float) -> object:
@@ -242,7 +245,8 @@ def wh(tmp_path_factory) -> Warehouse:
 def wh_zero_touch(tmp_path_factory) -> Warehouse:
     workdir = tmp_path_factory.mktemp("voc_zero_touch")
     return build(_raw(workdir / "raw"), workdir, as_of=AS_OF,
-                 select="path:models/staging +kpi_first_contact_resolution",
+                 select=("path:models/staging path:models/intermediate/conformed "
+                         "+kpi_first_contact_resolution"),
                  dbt_vars={"fcr_include_zero_touch": True})
 
 

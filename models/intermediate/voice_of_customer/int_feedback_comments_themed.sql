@@ -60,14 +60,19 @@ comments as (
     where responded_date <= {{ cs_as_of_date() }}
 ),
 
+-- Only the pairs where the comment holds the keyword's first word are tested:
+-- a join on words instead of a comments x keywords cross join.
+keyword_candidates as (
+    {{ cs_keyword_candidates('comments', 'theme_keywords') }}
+),
+
 keyword_matches as (
     select
-        comments.response_id,
-        theme_keywords.theme,
-        theme_keywords.keyword
-    from comments
-    cross join theme_keywords
-    where {{ cs_contains_whole_word('comments.comment', 'theme_keywords.keyword') }}
+        response_id,
+        theme,
+        keyword
+    from keyword_candidates
+    where {{ cs_contains_whole_word('comment', 'keyword') }}
 ),
 
 matched_themes as (

@@ -89,8 +89,8 @@ with
 
 {%- set parts = [] %}
 {%- for system, table, base_model, checked_model, first_key in checked_tables %}
-    {%- do parts.append(base_model) %}
-    {%- if checked_model %}{% do parts.append(checked_model) %}{% endif %}
+{%- do parts.append(base_model) %}
+{%- if checked_model %}{% do parts.append(checked_model) %}{% endif %}
 {%- endfor %}
 
 final as (
