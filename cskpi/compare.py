@@ -217,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="dbt manifest naming the marts and their grain")
     parser.add_argument("--all", action="store_true",
                         help="compare every relation in both files, not only the marts")
+    parser.add_argument("--only", help="comma-separated marts to compare (default: all)")
     parser.add_argument("--raw", action="store_true",
                         help="also compare the raw tables as loaded (the loaders' output)")
     parser.add_argument("--label", default=None, help="engine name for the summary line")
@@ -234,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         tables = [Table(n, []) for n in sorted(ref_relations)
                   if n.startswith(("kpi_", "dim_", "fct_"))]
+    if args.only:
+        tables = [t for t in tables if t.name in args.only.split(",")]
     if args.all:
         known = {t.name for t in tables}
         tables += [Table(n, []) for n in sorted(ref_relations.keys() & cand_relations.keys())

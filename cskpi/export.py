@@ -30,15 +30,17 @@ DEFAULT_SPARK_SCHEMA = "cs_kpis"
 DEFAULT_PG_SCHEMA = "analytics"
 
 
-def spark_tables(schema: str) -> Iterator[tuple[str, str, pa.Table]]:
+def spark_tables(schema: str, only: set[str] | None = None
+                 ) -> Iterator[tuple[str, str, pa.Table]]:
     from cskpi.spark_session import session
 
     spark = session("cs_kpis export")
     names = sorted(row.tableName for row in spark.sql(f"show tables in {schema}").collect()
-                   if not row.isTemporary)
+                   if not row.isTemporary and (not only or row.tableName in only))
     for name in names:
         yield "main", name, spark.table(f"{schema}.{name}").toArrow()
-    for table in RAW_TABLES:  # the raw tables as loaded, for `cskpi.compare --raw`
+    # The raw tables as loaded, for `cskpi.compare --raw`.
+    for table in RAW_TABLES if not only else ():
         yield table.system, table.name, spark.table(table.qualified).toArrow()
 
 
@@ -63,11 +65,12 @@ def postgres_tables(schema: str) -> Iterator[tuple[str, str, pa.Table]]:
         con.close()
 
 
-def export(engine: str, out: Path, schema: str | None = None, quiet: bool = False) -> int:
+def export(engine: str, out: Path, schema: str | None = None, quiet: bool = False,
+           only: set[str] | None = None) -> int:
     """Write every relation of the engine's dbt schema into `out`; return the count."""
     if engine == "spark":
         tables = spark_tables(schema or os.environ.get("CS_KPIS_SPARK_SCHEMA",
-                                                       DEFAULT_SPARK_SCHEMA))
+                                                       DEFAULT_SPARK_SCHEMA), only)
     elif engine == "postgres":
         tables = postgres_tables(schema or os.environ.get("CS_KPIS_PG_SCHEMA",
                                                           DEFAULT_PG_SCHEMA))
@@ -100,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=["spark", "postgres"], required=True)
     parser.add_argument("--out", type=Path, required=True, help="DuckDB file to write")
     parser.add_argument("--schema", help="the engine's dbt schema (default: the profile's)")
+    parser.add_argument("--only", help="comma-separated relations (Spark; default: all)")
     args = parser.parse_args(argv)
-    export(args.engine, args.out, args.schema)
+    export(args.engine, args.out, args.schema,
+           only=set(args.only.split(",")) if args.only else None)
     return 0
 
 
