@@ -164,7 +164,9 @@ test-postgres: $(PG_VENV)/.installed
 # compare-<engine> checks that engine's marts against the DuckDB build (`make build`).
 SPARK_VENV ?= .venv-spark
 SPARK_PACKAGES ?= dbt-spark[session]==1.11.0 pyspark==4.3.0 py4j==0.10.9.9 sqlparams==6.2.0
-ENGINE_ARGS = --raw-dir "$(RAW_DIR)" --as-of "$(AS_OF)" --demo-customers $(DEMO_CUSTOMERS)
+ENGINE_FLAGS ?=
+ENGINE_ARGS = --raw-dir "$(RAW_DIR)" --as-of "$(AS_OF)" --demo-customers $(DEMO_CUSTOMERS) \
+	$(ENGINE_FLAGS)
 export SPARK_LOCAL_IP ?= 127.0.0.1
 export CS_KPIS_SPARK_HOME ?= $(CURDIR)/data/spark
 
@@ -193,7 +195,7 @@ build-postgres: $(PG_VENV)/.installed
 		$(PG_VENV)/bin/python -m cskpi.engines postgres $(ENGINE_ARGS)
 
 compare-spark compare-postgres: compare-%: install
-	$(PY) -m cskpi.compare "$(DUCKDB_PATH)" data/$*/export.duckdb --label $*
+	$(PY) -m cskpi.compare "$(DUCKDB_PATH)" data/$*/export.duckdb --label $* --raw
 
 # The demo on all three engines, compared (what .ci/run does after `make test`).
 test-engines: build build-postgres compare-postgres build-spark compare-spark

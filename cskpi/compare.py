@@ -187,6 +187,28 @@ class Comparison:
         return len(self.differences) == before
 
 
+def compare_raw(comparison: Comparison, label: str) -> None:
+    """Every raw table, as loaded, must hold the same rows (every column as text)."""
+    from cskpi.contract import RAW_TABLES
+
+    for table in RAW_TABLES:
+        columns = ", ".join(f'"{c}"' for c in table.columns)
+        rels = (f'ref."{table.system}"."{table.name}"', f'cand."{table.system}"."{table.name}"')
+        try:
+            counts = [comparison.con.execute(
+                f"select count(*) from (select {columns} from {a} except all "
+                f"select {columns} from {b})").fetchone()[0]
+                for a, b in (rels, rels[::-1])]
+        except duckdb.Error:
+            comparison.fail(f"{table.qualified}: raw table missing from one build")
+            continue
+        if any(counts):
+            comparison.fail(f"{table.qualified}: {counts[0]} raw row(s) missing from the "
+                            f"{label} load, {counts[1]} only in it")
+        else:
+            print(f"  same  {table.qualified:<40} (raw, as loaded)", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("reference", type=Path, help="the DuckDB build (reference)")
@@ -195,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="dbt manifest naming the marts and their grain")
     parser.add_argument("--all", action="store_true",
                         help="compare every relation in both files, not only the marts")
+    parser.add_argument("--only", help="comma-separated marts to compare (default: all)")
+    parser.add_argument("--raw", action="store_true",
+                        help="also compare the raw tables as loaded (the loaders' output)")
     parser.add_argument("--label", default=None, help="engine name for the summary line")
     args = parser.parse_args(argv)
     for path in (args.reference, args.candidate):
@@ -210,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         tables = [Table(n, []) for n in sorted(ref_relations)
                   if n.startswith(("kpi_", "dim_", "fct_"))]
+    if args.only:
+        tables = [t for t in tables if t.name in args.only.split(",")]
     if args.all:
         known = {t.name for t in tables}
         tables += [Table(n, []) for n in sorted(ref_relations.keys() & cand_relations.keys())
@@ -218,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: no marts found in the reference build", file=sys.stderr)
         return 2
     label = args.label or args.candidate.parent.name
+    if args.raw:
+        compare_raw(comparison, label)
     agreed = 0
     for table in tables:
         if table.name not in ref_relations:

@@ -5,7 +5,8 @@
 
 Every table and view of the engine's dbt schema is read through the engine (Spark:
 the local session's catalog; PostgreSQL: the CS_KPIS_PG_* connection) and written into
-the DuckDB file's `main` schema through Arrow, so decimals stay decimals, dates stay
+the DuckDB file's `main` schema through Arrow (the raw tables too, in their systems'
+schemas, so `cskpi.compare --raw` can check the loader), so decimals stay decimals, dates stay
 dates and nulls stay nulls. The file is then what `cskpi.validate`, `cskpi.report` and
 `cskpi.compare` read: the same checks for every engine, on what the engine computed.
 The file is written beside and renamed into place, so a reader never sees half of it.
@@ -23,21 +24,27 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from cskpi.contract import RAW_TABLES
+
 DEFAULT_SPARK_SCHEMA = "cs_kpis"
 DEFAULT_PG_SCHEMA = "analytics"
 
 
-def spark_tables(schema: str) -> Iterator[tuple[str, pa.Table]]:
+def spark_tables(schema: str, only: set[str] | None = None
+                 ) -> Iterator[tuple[str, str, pa.Table]]:
     from cskpi.spark_session import session
 
     spark = session("cs_kpis export")
     names = sorted(row.tableName for row in spark.sql(f"show tables in {schema}").collect()
-                   if not row.isTemporary)
+                   if not row.isTemporary and (not only or row.tableName in only))
     for name in names:
-        yield name, spark.table(f"{schema}.{name}").toArrow()
+        yield "main", name, spark.table(f"{schema}.{name}").toArrow()
+    # The raw tables as loaded, for `cskpi.compare --raw`.
+    for table in RAW_TABLES if not only else ():
+        yield table.system, table.name, spark.table(table.qualified).toArrow()
 
 
-def postgres_tables(schema: str) -> Iterator[tuple[str, pa.Table]]:
+def postgres_tables(schema: str) -> Iterator[tuple[str, str, pa.Table]]:
     from cskpi.loader_postgres import connect
 
     con = connect()
@@ -45,23 +52,25 @@ def postgres_tables(schema: str) -> Iterator[tuple[str, pa.Table]]:
         with con.cursor() as cur:
             cur.execute("select table_name from information_schema.tables "
                         "where table_schema = %s order by table_name", (schema,))
-            names = [r[0] for r in cur.fetchall()]
-            for name in names:
-                cur.execute(f'select * from "{schema}"."{name}"')
+            names = [("main", schema, r[0]) for r in cur.fetchall()]
+            names += [(t.system, t.system, t.name) for t in RAW_TABLES]
+            for target, source, name in names:
+                cur.execute(f'select * from "{source}"."{name}"')
                 columns = [d.name for d in cur.description]
                 rows = cur.fetchall()
                 arrays = [pa.array([r[i] for r in rows], from_pandas=False)
                           for i in range(len(columns))]
-                yield name, pa.Table.from_arrays(arrays, names=columns)
+                yield target, name, pa.Table.from_arrays(arrays, names=columns)
     finally:
         con.close()
 
 
-def export(engine: str, out: Path, schema: str | None = None, quiet: bool = False) -> int:
+def export(engine: str, out: Path, schema: str | None = None, quiet: bool = False,
+           only: set[str] | None = None) -> int:
     """Write every relation of the engine's dbt schema into `out`; return the count."""
     if engine == "spark":
         tables = spark_tables(schema or os.environ.get("CS_KPIS_SPARK_SCHEMA",
-                                                       DEFAULT_SPARK_SCHEMA))
+                                                       DEFAULT_SPARK_SCHEMA), only)
     elif engine == "postgres":
         tables = postgres_tables(schema or os.environ.get("CS_KPIS_PG_SCHEMA",
                                                           DEFAULT_PG_SCHEMA))
@@ -74,9 +83,10 @@ def export(engine: str, out: Path, schema: str | None = None, quiet: bool = Fals
     count = 0
     con = duckdb.connect(str(partial))
     try:
-        for name, table in tables:
+        for target, name, table in tables:
             con.register("exported", table)
-            con.execute(f'create table "{name}" as select * from exported')
+            con.execute(f'create schema if not exists "{target}"')
+            con.execute(f'create table "{target}"."{name}" as select * from exported')
             con.unregister("exported")
             count += 1
     finally:
@@ -93,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=["spark", "postgres"], required=True)
     parser.add_argument("--out", type=Path, required=True, help="DuckDB file to write")
     parser.add_argument("--schema", help="the engine's dbt schema (default: the profile's)")
+    parser.add_argument("--only", help="comma-separated relations (Spark; default: all)")
     args = parser.parse_args(argv)
-    export(args.engine, args.out, args.schema)
+    export(args.engine, args.out, args.schema,
+           only=set(args.only.split(",")) if args.only else None)
     return 0
 
 
