@@ -93,7 +93,7 @@ semantic-validate: install
 # lint, then the demo build (dbt build with its unit and data tests, and the GX suites
 # on the demo data), then pytest (formula, harness, GX-gate and conventions tests), so
 # the run ends with pytest's summary.
-test: lint build browser pytest
+test: lint build semantic-validate browser pytest
 
 # The KPI dashboard on the published warehouse (read-only; keeps working while a
 # build runs): http://127.0.0.1:$(DASHBOARD_PORT).
