@@ -40,6 +40,7 @@ PUBLISHED_PREFIXES = ("kpi_", "fct_", "dim_")
 PUBLISHED_NAMES = ("metricflow_time_spine",)
 BUILD_INFO_TABLE = "cs_kpis_build_info"
 WORK_SCHEMA = "main"  # the schema dbt builds the models in (profiles.yml)
+PROJECT_MANIFEST = Path(__file__).resolve().parents[1] / "target" / "manifest.json"
 
 
 class PublishError(Exception):
@@ -175,8 +176,20 @@ def raw_fingerprint(raw_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def is_published(name: str) -> bool:
-    return name.startswith(PUBLISHED_PREFIXES) or name in PUBLISHED_NAMES
+def semantic_layer_relations(manifest_path: Path = PROJECT_MANIFEST) -> set[str]:
+    """The relations the MetricFlow semantic models read (dbt's manifest of the build):
+    BI asks the semantic layer for metrics, so what it reads is published too. They are
+    one row per fact (responses, tickets), with ids and keyed hashes, never e-mails."""
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {model["node_relation"]["alias"]
+            for model in manifest.get("semantic_models", {}).values()}
+
+
+def is_published(name: str, semantic: frozenset[str] | set[str] = frozenset()) -> bool:
+    return name.startswith(PUBLISHED_PREFIXES) or name in PUBLISHED_NAMES or name in semantic
 
 
 # --- publish ------------------------------------------------------------------------------
@@ -212,12 +225,13 @@ def publish(work_path: Path, duckdb_path: Path, build_info: dict[str, object]) -
     con = duckdb.connect(str(temp))
     try:
         con.execute(f"attach {_literal(str(work_path))} as work (read_only)")
+        semantic = semantic_layer_relations()
         relations = [
             name for (name,) in con.execute(
                 "select table_name from information_schema.tables "
                 "where table_catalog = 'work' and table_schema = ? order by table_name",
                 [WORK_SCHEMA]).fetchall()
-            if is_published(name)
+            if is_published(name, semantic)
         ]
         if not relations:
             raise PublishError(f"the working file {work_path} holds no marts to publish")

@@ -28,7 +28,13 @@ import duckdb
 import pytest
 from harness import RawFolder
 
-from cskpi.publish import BUILD_INFO_TABLE, content_hash, default_work_path, lock_path
+from cskpi.publish import (
+    BUILD_INFO_TABLE,
+    content_hash,
+    default_work_path,
+    lock_path,
+    semantic_layer_relations,
+)
 
 pytestmark = pytest.mark.slow  # many real builds (s5's marker; `make test-fast` skips)
 
@@ -218,7 +224,10 @@ def test_the_published_file_holds_only_bi_relations_and_build_info(published):
         con.close()
     assert schemas == {"main"}  # no raw schemas
     assert "kpi_mrr" in names and "dim_customers" in names and BUILD_INFO_TABLE in names
-    assert not [n for n in names if n.startswith(("base_", "stg_", "int_"))]
+    assert not [n for n in names if n.startswith(("base_", "stg_"))]  # no raw or audit rows
+    # intermediate tables only where the semantic layer reads them (one row per fact)
+    int_tables = {n for n in names if n.startswith("int_")}
+    assert int_tables <= semantic_layer_relations() and "int_customer_months" not in int_tables
     assert len(info) == 1 and str(info[0][0]) == AS_OF and len(info[0][1]) == 64
     assert mrr == 100 + 200 + 300 + 400  # four customers at 100 * i each
     # The working file keeps the audit and the raw rows for data engineers.
