@@ -112,7 +112,9 @@ def _raw(root) -> RawFolder:
     raw.add(t, ticket_id="T2", customer_id="C2", assignee_id="R1",
             created_at="2024-03-02 08:30:00")
     raw.add(t, ticket_id="  ", customer_id="C1", created_at="2024-03-01 00:00:00")
-    raw.add(t, ticket_id="T_MISSING", customer_id="C1", subject=" ",
+    # a required column blank (priority); a blank subject alone is clean: descriptive
+    # columns are never required (raw contract, 2026-12-01)
+    raw.add(t, ticket_id="T_MISSING", customer_id="C1", subject=" ", priority=" ",
             created_at="2024-03-01 00:00:00")
     raw.add(t, ticket_id="T_DUP", customer_id="C1", subject="old",
             created_at="2024-03-01 00:00:00", _loaded_at=OLD)
