@@ -45,6 +45,19 @@ def _metric(label: str, unit: str, value: object, before: object = None,
     )
 
 
+TABLE_ROWS = 50
+
+
+def _table(frame: pd.DataFrame) -> None:
+    """A plain table (HTML, readable in any browser and screenshot) of the first rows."""
+    if frame.empty:
+        st.caption("No rows.")
+        return
+    if len(frame) > TABLE_ROWS:
+        st.caption(f"The first {TABLE_ROWS} of {len(frame):,} rows.")
+    st.table(frame.head(TABLE_ROWS), hide_index=True)
+
+
 def _needs(*tables: str) -> bool:
     missing = [t for t in tables if not has_relation(t)]
     if missing:
@@ -173,7 +186,7 @@ def mrr() -> None:
     with cols[1]:
         _metric(f"{labels[step]} MRR of these customers", fmt.MONEY,
                 customers["movement_mrr"].astype(float).sum() if len(customers) else 0)
-    st.dataframe(customers, hide_index=True)
+    _table(customers)
 
 
 # --- cohorts -------------------------------------------------------------------
@@ -261,7 +274,7 @@ def health() -> None:
                 "order by health_score, customer_id", month)
     red.insert(5, "weakest_component", [weakest_component(r) for _, r in red.iterrows()])
     _metric("Red customers", fmt.COUNT, len(red), higher_is_better=False)
-    st.dataframe(red, hide_index=True)
+    _table(red)
 
     st.subheader("One customer's components")
     customers = query("select distinct customer_id from kpi_customer_health_score "
@@ -330,7 +343,7 @@ def voice_of_customer() -> None:
                      "where month = ? and theme = ? order by responded_date, response_id",
                      month, theme)
     st.caption("E-mail addresses in comments are masked before they reach a mart.")
-    st.dataframe(comments, hide_index=True)
+    _table(comments)
 
 
 # --- data quality -----------------------------------------------------------------
@@ -365,4 +378,4 @@ def data_quality() -> None:
         y=alt.Y("source_table:N", sort="-x", title=None),
         color="rejection_reason:N",
         tooltip=["source_table", "rejection_reason", "rejected_rows"]))
-    st.dataframe(counts, hide_index=True)
+    _table(counts)

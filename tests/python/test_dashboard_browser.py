@@ -181,7 +181,12 @@ def test_health_page_scores_bands_and_at_risk_list(browser, app, warehouse):
     red = one(warehouse, "select count(*) as n from kpi_customer_health_score "
                          "where month = ? and health_band = 'red'", row["month"])
     assert shown["Red customers"] == fmt.format_value(fmt.COUNT, red["n"])
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 1  # the at-risk list
+    # the at-risk list: the reddest customer first, with its weakest component
+    first = one(warehouse, "select customer_id from kpi_customer_health_score "
+                           "where month = ? and health_band = 'red' "
+                           "order by health_score, customer_id limit 1", row["month"])
+    at_risk = page.locator('[data-testid="stTable"]').first.inner_text()
+    assert first["customer_id"] in at_risk and "weakest_component" in at_risk
     page.close()
 
 
