@@ -391,7 +391,7 @@ HEALTH_UNIT_TESTS = [
     "int_health_growth_scores_employee_growth_over_12_months",
     "int_health_growth_scores_reads_points_and_lookback",
     "kpi_customer_health_score_spreads_missing_weights",
-    "kpi_customer_health_score_bands_on_the_score_rounded_to_6_decimals",
+    "health_score_bands_on_the_score_rounded_to_6_decimals",
 ]
 
 
