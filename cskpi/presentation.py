@@ -69,22 +69,28 @@ def _number(value: object) -> float | None:
     raise TypeError(f"not a number: {value!r}")
 
 
+# How each unit is shown: multiplier, decimal places, and whether the currency leads.
+_FORMATS: dict[str, tuple[float, int, bool]] = {
+    MONEY: (1, 2, True), PERCENT: (100, 2, False), SCORE: (1, 1, False),
+    COUNT: (1, 0, False), RATIO: (1, 2, False),
+}
+
+
+def _shown(unit: str, number: float, currency: str) -> str:
+    """The number in the unit's form (scaled, rounded, currency first for money)."""
+    if unit not in _FORMATS:
+        raise ValueError(f"unknown unit {unit!r}")
+    scale, places, leads = _FORMATS[unit]
+    text = f"{number * scale:,.{places}f}"
+    return f"{currency} {text}" if leads else text
+
+
 def format_value(unit: str, value: object, currency: str = "USD") -> str:
     """The value as a person reads it; 'n/a' where the mart has no value (null)."""
     number = _number(value)
     if number is None:
         return "n/a"
-    if unit == MONEY:
-        return f"{currency} {number:,.2f}"
-    if unit == PERCENT:
-        return f"{number * 100:,.2f} %"
-    if unit == SCORE:
-        return f"{number:,.1f}"
-    if unit == COUNT:
-        return f"{round(number):,}"
-    if unit == RATIO:
-        return f"{number:,.2f}"
-    raise ValueError(f"unknown unit {unit!r}")
+    return _shown(unit, number, currency) + (" %" if unit == PERCENT else "")
 
 
 def format_change(unit: str, now: object, before: object, currency: str = "USD") -> str | None:
@@ -94,16 +100,7 @@ def format_change(unit: str, now: object, before: object, currency: str = "USD")
     if a is None or b is None:
         return None
     diff = a - b
+    scale, places, _leads = _FORMATS.get(unit, (1, 2, False))
     # the sign of what is shown: a change that rounds to zero is "+0.00", never "-0.00"
-    shown = diff * 100 if unit == PERCENT else diff
-    places = {MONEY: 2, PERCENT: 2, SCORE: 1, COUNT: 0}.get(unit, 2)
-    sign = "-" if round(shown, places) < 0 else "+"
-    if unit == MONEY:
-        return f"{sign}{currency} {abs(diff):,.2f}"
-    if unit == PERCENT:
-        return f"{sign}{abs(diff) * 100:,.2f} pp"
-    if unit == SCORE:
-        return f"{sign}{abs(diff):,.1f}"
-    if unit == COUNT:
-        return f"{sign}{round(abs(diff)):,}"
-    return f"{sign}{abs(diff):,.2f}"
+    sign = "-" if round(diff * scale, places) < 0 else "+"
+    return sign + _shown(unit, abs(diff), currency) + (" pp" if unit == PERCENT else "")
