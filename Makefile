@@ -130,20 +130,11 @@ bench: install
 # The same pipeline on PostgreSQL (local or not): load RAW_DIR with COPY and run
 # `dbt build --target postgres` (models and data tests). Needs CS_KPIS_PG_USER,
 # CS_KPIS_PG_PASSWORD and CS_KPIS_PG_DATABASE (CS_KPIS_PG_HOST/PORT/SCHEMA optional).
-# dbt-postgres lives in its own virtualenv, outside requirements.lock.
-PG_VENV ?= .venv-postgres
+# dbt-postgres and psycopg2 are in requirements.lock: PostgreSQL runs from $(VENV).
+PG_VENV := $(VENV)
 PG_WORK ?= data/postgres
-PG_PACKAGES ?= dbt-postgres==1.11.0 psycopg2-binary==2.9.13
 
-$(PG_VENV)/.installed: requirements.lock pyproject.toml
-	@echo "==> installing pinned dependencies and $(PG_PACKAGES) into $(PG_VENV)"
-	$(PYTHON) -m venv $(PG_VENV)
-	$(PG_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock \
-		$(PG_PACKAGES) 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
-	$(PG_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
-	@touch $@
-
-test-postgres: $(PG_VENV)/.installed
+test-postgres: install
 	@test -n "$$CS_KPIS_PG_USER" && test -n "$$CS_KPIS_PG_PASSWORD" \
 		&& test -n "$$CS_KPIS_PG_DATABASE" || { echo "error: set CS_KPIS_PG_USER," \
 		"CS_KPIS_PG_PASSWORD and CS_KPIS_PG_DATABASE" >&2; exit 2; }
@@ -171,7 +162,7 @@ export SPARK_LOCAL_IP ?= 127.0.0.1
 export CS_KPIS_SPARK_HOME ?= $(CURDIR)/data/spark
 
 install-spark: $(SPARK_VENV)/.installed
-install-postgres: $(PG_VENV)/.installed
+install-postgres: install
 
 $(SPARK_VENV)/.installed: requirements.lock pyproject.toml
 	@echo "==> installing pinned dependencies and $(SPARK_PACKAGES) into $(SPARK_VENV)"
@@ -190,7 +181,7 @@ postgres-start:
 postgres-stop:
 	ci/postgres.sh stop
 
-build-postgres: $(PG_VENV)/.installed
+build-postgres: install
 	@if [ -z "$$CS_KPIS_PG_USER" ]; then ci/postgres.sh start; eval "$$(ci/postgres.sh env)"; fi; \
 		$(PG_VENV)/bin/python -m cskpi.engines postgres $(ENGINE_ARGS)
 

@@ -3,7 +3,8 @@
 #
 #   ci/postgres.sh start   install PostgreSQL (Debian packages) if it is missing, initdb
 #                          the cluster in $CS_KPIS_PG_DATA once, start it on
-#                          127.0.0.1:$CS_KPIS_PG_PORT and create the role and database
+#                          127.0.0.1:$CS_KPIS_PG_PORT and create the build role, the
+#                          database, the read-only BI role and a BI login in it
 #   ci/postgres.sh stop    stop that server (fast shutdown)
 #   ci/postgres.sh env     print the CS_KPIS_PG_* variables the loader and dbt read
 #
@@ -19,6 +20,9 @@ ROLE="${CS_KPIS_PG_USER:-cs_kpis}"
 PASSWORD="${CS_KPIS_PG_PASSWORD:-cs_kpis}"
 DATABASE="${CS_KPIS_PG_DATABASE:-cs_kpis}"
 RUN_AS="${CS_KPIS_PG_OS_USER:-postgres}"
+BI_ROLE="${CS_KPIS_PG_BI_ROLE:-cs_kpis_bi}"
+READER="${CS_KPIS_PG_READER:-cs_kpis_reader}"
+READER_PASSWORD="${CS_KPIS_PG_READER_PASSWORD:-cs_kpis_reader}"
 
 pg_bin() {
     local dir
@@ -89,6 +93,14 @@ start() {
     fi
     if [ "$(psql_admin -c "select 1 from pg_database where datname = '$DATABASE'")" != 1 ]; then
         psql_admin -c "create database \"$DATABASE\" owner \"$ROLE\""
+    fi
+    # The read-only BI role (README, PostgreSQL): a group role the publish step grants
+    # the published schema to, and a login role in it for BI tools and the tests.
+    if [ "$(psql_admin -c "select 1 from pg_roles where rolname = '$BI_ROLE'")" != 1 ]; then
+        psql_admin -c "create role \"$BI_ROLE\" nologin"
+    fi
+    if [ "$(psql_admin -c "select 1 from pg_roles where rolname = '$READER'")" != 1 ]; then
+        psql_admin -c "create role \"$READER\" login password '$READER_PASSWORD' in role \"$BI_ROLE\""
     fi
 }
 

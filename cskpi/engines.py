@@ -4,13 +4,14 @@
     python -m cskpi.engines spark --raw-dir data/demo --as-of 2026-11-15
     python -m cskpi.engines postgres --raw-dir data/demo --as-of 2026-11-15
 
-`make build-spark` and `make build-postgres` run this from the engine's own virtualenv
-(.venv-spark with dbt-spark[session] and pyspark, .venv-postgres with dbt-postgres).
+`make build-spark` runs this from .venv-spark (dbt-spark[session] and pyspark),
+`make build-postgres` from .venv (dbt-postgres is in requirements.lock).
 dbt reads the engine's target from profiles.example.yml, with its target/ and logs/ in
 data/<engine>/, so the DuckDB build's manifest stays where it is. The marts are then
 copied through the engine into data/<engine>/export.duckdb (`cskpi.export`), where the
 same Great Expectations suites and the headline report run as on DuckDB, and where
-`cskpi.compare` finds them.
+`cskpi.compare` finds them. On PostgreSQL the run holds the publish lock throughout and
+ends by publishing the work schema's marts (`cskpi.publish_postgres`).
 """
 
 from __future__ import annotations
@@ -82,6 +83,22 @@ def load(engine: str, raw_dir: Path) -> int:
 
 def run(engine: str, raw_dir: Path, as_of: str, demo_customers: int,
         validate: bool = True, report: bool = True) -> int:
+    if engine != "postgres":
+        return _run(engine, raw_dir, as_of, demo_customers, validate, report)
+    # PostgreSQL: one run at a time per published schema, and publish only at the end.
+    from cskpi.publish import PublishError
+    from cskpi.publish_postgres import AdvisoryLock
+
+    try:
+        with AdvisoryLock():
+            return _run(engine, raw_dir, as_of, demo_customers, validate, report)
+    except PublishError as exc:
+        print(f"nothing was published: {exc}", file=sys.stderr, flush=True)
+        return 2
+
+
+def _run(engine: str, raw_dir: Path, as_of: str, demo_customers: int,
+         validate: bool, report: bool) -> int:
     timings: dict[str, float] = {}
     total = time.perf_counter()
     if raw_dir.resolve() == DEMO_DIR.resolve() and not any(raw_dir.glob("*/*.csv")):
@@ -120,6 +137,10 @@ def run(engine: str, raw_dir: Path, as_of: str, demo_customers: int,
         _done(t, "validate", timings)
         if code != 0:
             return code
+    if engine == "postgres":
+        code = _publish_postgres(raw_dir, as_of, timings)
+        if code != 0:
+            return code
     if report:
         from cskpi import report as reporting
 
@@ -127,6 +148,27 @@ def run(engine: str, raw_dir: Path, as_of: str, demo_customers: int,
     seconds = time.perf_counter() - total
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
     print(f"\n{engine} build finished in {seconds:.1f} s ({steps})", flush=True)
+    return 0
+
+
+def _publish_postgres(raw_dir: Path, as_of: str, timings: dict[str, float]) -> int:
+    """Swap the work schema's marts into the published schema (cskpi.publish_postgres)."""
+    from datetime import UTC, datetime
+
+    from cskpi.publish import PublishError, raw_fingerprint
+    from cskpi.publish_postgres import publish, publish_schema
+
+    t = _step(f"publishing to PostgreSQL schema {publish_schema()}")
+    try:
+        done = publish({"built_at": datetime.now(UTC), "as_of_date": as_of,
+                        "raw_fingerprint": raw_fingerprint(raw_dir)})
+    except PublishError as exc:
+        print(f"nothing was published: {exc}", file=sys.stderr, flush=True)
+        return 2
+    _done(t, "publish", timings)
+    kept = "" if done.old_dropped else " (a reader still holds the previous tables: " \
+        "the next publish drops them)"
+    print(f"    published {len(done.relations)} relations{kept}", flush=True)
     return 0
 
 

@@ -27,7 +27,7 @@ import pyarrow as pa
 from cskpi.contract import RAW_TABLES
 
 DEFAULT_SPARK_SCHEMA = "cs_kpis"
-DEFAULT_PG_SCHEMA = "analytics"
+DEFAULT_PG_SCHEMA = "cs_kpis_work"  # dbt's schema; BI reads the published copy
 
 
 def spark_tables(schema: str, only: set[str] | None = None
