@@ -161,7 +161,8 @@ def _publish_postgres(raw_dir: Path, as_of: str, timings: dict[str, float]) -> i
     t = _step(f"publishing to PostgreSQL schema {publish_schema()}")
     try:
         done = publish({"built_at": datetime.now(UTC), "as_of_date": as_of,
-                        "raw_fingerprint": raw_fingerprint(raw_dir)})
+                        "raw_fingerprint": raw_fingerprint(raw_dir)},
+                       manifest=work_dir("postgres") / "target" / "manifest.json")
     except PublishError as exc:
         print(f"nothing was published: {exc}", file=sys.stderr, flush=True)
         return 2

@@ -56,6 +56,7 @@ def _load_table(cur: psycopg2.extensions.cursor, plan: TablePlan) -> None:
         sql.SQL(", ").join(sql.Identifier(c) for c in table.columns),
         sql.SQL(", ").join(staged[lookup[c]] for c in table.columns)))
     cur.execute("drop table cs_load")
+    cur.execute(sql.SQL("analyze {}").format(target))  # statistics for the base models
 
 
 def load_folder(raw_dir: Path | str, quiet: bool = False) -> dict[str, int]:

@@ -40,7 +40,7 @@ PUBLISHED_PREFIXES = ("kpi_", "fct_", "dim_")
 PUBLISHED_NAMES = ("metricflow_time_spine",)
 BUILD_INFO_TABLE = "cs_kpis_build_info"
 WORK_SCHEMA = "main"  # the schema dbt builds the models in (profiles.yml)
-PROJECT_MANIFEST = Path(__file__).resolve().parents[1] / "target" / "manifest.json"
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 class PublishError(Exception):
@@ -176,10 +176,16 @@ def raw_fingerprint(raw_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def semantic_layer_relations(manifest_path: Path = PROJECT_MANIFEST) -> set[str]:
+def project_manifest() -> Path:
+    """The manifest of the last dbt run: ``target/`` or dbt's ``DBT_TARGET_PATH``."""
+    return PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target") / "manifest.json"
+
+
+def semantic_layer_relations(manifest_path: Path | None = None) -> set[str]:
     """The relations the MetricFlow semantic models read (dbt's manifest of the build):
     BI asks the semantic layer for metrics, so what it reads is published too. They are
     one row per fact (responses, tickets), with ids and keyed hashes, never e-mails."""
+    manifest_path = manifest_path or project_manifest()
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

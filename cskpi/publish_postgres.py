@@ -37,6 +37,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg2
 from psycopg2 import sql
@@ -117,8 +118,8 @@ def _ident(*parts: str) -> sql.Composable:
     return sql.Identifier(*parts)
 
 
-def _relations(cur, schema: str) -> list[str]:
-    semantic = semantic_layer_relations()
+def _relations(cur, schema: str, manifest: Path | None) -> list[str]:
+    semantic = semantic_layer_relations(manifest)
     cur.execute("select table_name from information_schema.tables where table_schema = %s "
                 "order by table_name", (schema,))
     return [name for (name,) in cur.fetchall() if is_published(name, semantic)]
@@ -150,9 +151,11 @@ def _role_exists(cur, role: str) -> bool:
 
 def publish(build_info: dict[str, object], *, source: str | None = None,
             target: str | None = None, role: str | None = None,
-            con: psycopg2.extensions.connection | None = None) -> Published:
+            con: psycopg2.extensions.connection | None = None,
+            manifest: Path | None = None) -> Published:
     """Copy the BI-facing relations of the work schema into a new schema and swap it in
-    for the published one, in one transaction; then drop the previous tables."""
+    for the published one, in one transaction; then drop the previous tables.
+    ``manifest``: the build's manifest.json, which names the semantic layer's relations."""
     source, target, role = source or work_schema(), target or publish_schema(), role or bi_role()
     if source == target:
         raise PublishError(f"{WORK_SCHEMA_ENV} and {PUBLISH_SCHEMA_ENV} are both {source}: "
@@ -163,7 +166,8 @@ def publish(build_info: dict[str, object], *, source: str | None = None,
     con = con or connect()
     try:
         _clear_previous(con, target, previous)
-        relations = _swap_in(con, source, target, role, incoming, previous, build_info)
+        relations = _swap_in(con, source, target, role, incoming, previous, build_info,
+                             manifest)
         old_dropped = _drop_schema(con, previous)
     except psycopg2.Error as exc:
         what = exc.diag.message_primary or type(exc).__name__
@@ -176,12 +180,12 @@ def publish(build_info: dict[str, object], *, source: str | None = None,
 
 
 def _swap_in(con, source: str, target: str, role: str, incoming: str, previous: str,
-             build_info: dict[str, object]) -> list[str]:
+             build_info: dict[str, object], manifest: Path | None) -> list[str]:
     """The one transaction: copy into ``incoming``, grant, rename it over ``target``."""
     with con, con.cursor() as cur:  # one transaction: commit, or roll back on error
         if con.server_version >= 140000:  # a killed publisher's copy stops within 1 s
             cur.execute("set local client_connection_check_interval = '1s'")
-        relations = _relations(cur, source)
+        relations = _relations(cur, source, manifest)
         if not relations:
             raise PublishError(f"the work schema {source} holds no marts to publish")
         if not _role_exists(cur, role):
@@ -285,13 +289,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hash", action="store_true",
                         help="print the published schema's content hash and exit")
     parser.add_argument("--as-of", help="the as-of date recorded in the build-info table")
+    parser.add_argument("--manifest", type=Path,
+                        default=Path(__file__).resolve().parents[1] / "data" / "postgres"
+                        / "target" / "manifest.json",
+                        help="the PostgreSQL build's manifest.json (semantic relations)")
     args = parser.parse_args(argv)
     if args.hash:
         print(content_hash())
         return 0
     try:
         with AdvisoryLock():
-            done = publish({"as_of_date": args.as_of})
+            done = publish({"as_of_date": args.as_of}, manifest=args.manifest)
     except PublishError as exc:
         print(f"nothing was published: {exc}", file=sys.stderr)
         return 2
