@@ -67,13 +67,18 @@ lint: install
 	$(BIN)/dbt parse --quiet --target-path target/lint
 	$(PY) -m cskpi.conventions target/lint/manifest.json
 
+# Two pytest processes (pytest-xdist; each module runs whole on one of them, the
+# longest first: tests/python/conftest.py). PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) \
+	--dist loadfile --no-loadscope-reorder)
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # Every pytest test but the slow end-to-end ones (marker `slow`: a full demo build or
 # many dbt builds); `make test` runs them all.
 test-fast: install
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not slow"
 
 # The Great Expectations suites on the last build's working file (`make build` runs
 # them too, before it publishes).
@@ -164,12 +169,19 @@ export CS_KPIS_SPARK_HOME ?= $(CURDIR)/data/spark
 install-spark: $(SPARK_VENV)/.installed
 install-postgres: install
 
-$(SPARK_VENV)/.installed: requirements.lock pyproject.toml
-	@echo "==> installing pinned dependencies and $(SPARK_PACKAGES) into $(SPARK_VENV)"
+# .venv-spark is layered on .venv: a .pth file puts .venv's packages (and its editable
+# cskpi) on its path, so pip, given the same lock, installs only what Spark adds
+# (dbt-spark, pyspark, py4j, sqlparams) instead of every package again. Rebuilt
+# whenever .venv is.
+$(SPARK_VENV)/.installed: $(VENV)/.installed
+	@echo "==> installing $(SPARK_PACKAGES) into $(SPARK_VENV), layered on $(VENV)"
+	rm -rf $(SPARK_VENV)
 	$(PYTHON) -m venv $(SPARK_VENV)
+	base="$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"; \
+	own="$$($(SPARK_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"; \
+	echo "import site; site.addsitedir('$$(cd "$$base" && pwd)')" > "$$own/_cs_kpis_base_venv.pth"
 	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock \
 		$(SPARK_PACKAGES) 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
-	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 build-spark: $(SPARK_VENV)/.installed

@@ -24,3 +24,25 @@ def _own_dbt_paths(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+# `make pytest` runs the modules on two processes (pytest-xdist, --dist loadfile: a
+# module's fixtures are built once, on one process). Handing out the longest modules
+# first keeps both processes busy to the end. Seconds of each module, measured in one
+# serial run of the suite on this 2-core machine (2026-12-01); a module not listed
+# counts as short and goes last.
+MODULE_SECONDS = {
+    "test_publish_faults.py": 311, "test_dashboard_browser.py": 191,
+    "test_voc_kpis.py": 100, "test_semantic_layer.py": 100, "test_incremental.py": 100,
+    "test_health_score.py": 90, "test_demo_pipeline.py": 81, "test_revenue_cohorts.py": 80,
+    "test_conventions.py": 60, "test_staging_descriptive_columns.py": 50,
+    "test_staging_bad_rows.py": 50, "test_staging_support_surveys_product_finance.py": 41,
+    "test_revenue_renewals.py": 41, "test_revenue_trailing.py": 40,
+    "test_revenue_customer_counts.py": 40, "test_revenue_clv.py": 40,
+    "test_revenue_mrr.py": 30, "test_mrr_playbook.py": 30, "test_pipeline_cli.py": 30,
+    "test_quality_gates.py": 20,
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: -MODULE_SECONDS.get(item.path.name, 0))  # stable sort

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -40,17 +41,30 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def build_demo(duckdb_path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cskpi.pipeline", "--raw-dir", str(PROJECT / "data/demo"),
-         "--as-of", AS_OF, "--duckdb-path", str(duckdb_path), "--skip-validation"],
-        cwd=PROJECT, capture_output=True, text=True, check=False)
+# A demo company of its own in a temporary folder (not data/demo, which another
+# pytest process could be generating), smaller than `make build`'s 600 customers.
+DEMO_CUSTOMERS = 200
+
+
+def pipeline_command(raw: Path, duckdb_path: Path) -> list[str]:
+    return [sys.executable, "-m", "cskpi.pipeline", "--raw-dir", str(raw), "--as-of", AS_OF,
+            "--duckdb-path", str(duckdb_path), "--skip-validation"]
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
+def demo_raw(tmp_path_factory) -> Path:
+    from cskpi.demo import DEMO_AS_OF, generate
+
+    raw = tmp_path_factory.mktemp("dashboard-raw")
+    generate(raw, customers=DEMO_CUSTOMERS, as_of=date.fromisoformat(DEMO_AS_OF))
+    return raw
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, demo_raw: Path) -> Path:
     path = tmp_path_factory.mktemp("dashboard") / "published.duckdb"
-    result = build_demo(path)
+    result = subprocess.run(pipeline_command(demo_raw, path), cwd=PROJECT,
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return path
 
@@ -213,16 +227,14 @@ def test_data_quality_page_counts_rejected_rows_and_names_the_build(browser, app
 
 
 def test_the_dashboard_keeps_showing_the_right_numbers_while_a_build_runs(
-        browser, app, warehouse, tmp_path):
+        browser, app, warehouse, demo_raw, tmp_path):
     """A second build of the same input publishes over the file the app reads: every
     page load during the build, and after it, shows the marts' numbers, never an error."""
     before = one(warehouse, "select built_at from cs_kpis_build_info")["built_at"]
     expected = last_complete(warehouse)
     log = (tmp_path / "build.log").open("w")
-    build = subprocess.Popen(
-        [sys.executable, "-m", "cskpi.pipeline", "--raw-dir", str(PROJECT / "data/demo"),
-         "--as-of", AS_OF, "--duckdb-path", str(warehouse), "--skip-validation"],
-        cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT)
+    build = subprocess.Popen(pipeline_command(demo_raw, warehouse), cwd=PROJECT,
+                             stdout=log, stderr=subprocess.STDOUT)
     loads_during_build = 0
     try:
         while build.poll() is None:
