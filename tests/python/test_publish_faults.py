@@ -11,6 +11,7 @@ and has its own tests.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -117,7 +118,8 @@ class Started:
         self.err = self.out.with_suffix(".err")
         with self.out.open("w") as out, self.err.open("w") as err:
             self.process = subprocess.Popen(pipeline_command(raw, db, as_of),
-                                            cwd=PROJECT_DIR, stdout=out, stderr=err)
+                                            cwd=PROJECT_DIR, stdout=out, stderr=err,
+                                            start_new_session=True)
         self.pid = self.process.pid
 
     def stderr(self) -> str:
@@ -128,9 +130,12 @@ class Started:
         return self.process.returncode, self.out.read_text(), self.stderr()
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        """Stop the run and its dbt (which outlives a killed pipeline by design, holding
+        the lock until it ends: a test that is done with a run must not leave it
+        building on, using the CPU the next tests need)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signal.SIGKILL)  # its own process group: dbt included
+        self.process.wait()
 
 
 def start_pipeline(raw: Path, db: Path, as_of: str = AS_OF) -> Started:
