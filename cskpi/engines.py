@@ -89,15 +89,20 @@ def run(engine: str, raw_dir: Path, as_of: str, demo_customers: int,
         return _run(engine, raw_dir, as_of, demo_customers, validate, report, data_tests)
     # PostgreSQL: one run at a time per published schema, and publish only at the end.
     from cskpi.publish import PublishError
-    from cskpi.publish_postgres import AdvisoryLock
+    from cskpi.publish_postgres import AdvisoryLock, publish_schema
 
     try:
         with AdvisoryLock():
-            return _run(engine, raw_dir, as_of, demo_customers, validate, report,
+            code = _run(engine, raw_dir, as_of, demo_customers, validate, report,
                         data_tests)
     except PublishError as exc:
         print(f"nothing was published: {exc}", file=sys.stderr, flush=True)
         return 2
+    if code != 0:
+        print(f"nothing was published: the run stopped before its publish step (exit "
+              f"{code}); PostgreSQL schema {publish_schema()} is unchanged",
+              file=sys.stderr, flush=True)
+    return code
 
 
 def _run(engine: str, raw_dir: Path, as_of: str, demo_customers: int,
@@ -145,9 +150,7 @@ def _run(engine: str, raw_dir: Path, as_of: str, demo_customers: int,
         if code != 0:
             return code
     if engine == "postgres":
-        code = _publish_postgres(raw_dir, as_of, timings)
-        if code != 0:
-            return code
+        _publish_postgres(raw_dir, as_of, timings)  # PublishError: nothing was published
     if report:
         from cskpi import report as reporting
 
@@ -158,26 +161,22 @@ def _run(engine: str, raw_dir: Path, as_of: str, demo_customers: int,
     return 0
 
 
-def _publish_postgres(raw_dir: Path, as_of: str, timings: dict[str, float]) -> int:
-    """Swap the work schema's marts into the published schema (cskpi.publish_postgres)."""
+def _publish_postgres(raw_dir: Path, as_of: str, timings: dict[str, float]) -> None:
+    """Swap the work schema's marts into the published schema (cskpi.publish_postgres);
+    raises PublishError, with the published schema unchanged, when it cannot."""
     from datetime import UTC, datetime
 
-    from cskpi.publish import PublishError, raw_fingerprint
+    from cskpi.publish import raw_fingerprint
     from cskpi.publish_postgres import publish, publish_schema
 
     t = _step(f"publishing to PostgreSQL schema {publish_schema()}")
-    try:
-        done = publish({"built_at": datetime.now(UTC), "as_of_date": as_of,
-                        "raw_fingerprint": raw_fingerprint(raw_dir)},
-                       manifest=work_dir("postgres") / "target" / "manifest.json")
-    except PublishError as exc:
-        print(f"nothing was published: {exc}", file=sys.stderr, flush=True)
-        return 2
+    done = publish({"built_at": datetime.now(UTC), "as_of_date": as_of,
+                    "raw_fingerprint": raw_fingerprint(raw_dir)},
+                   manifest=work_dir("postgres") / "target" / "manifest.json")
     _done(t, "publish", timings)
     kept = "" if done.old_dropped else " (a reader still holds the previous tables: " \
         "the next publish drops them)"
     print(f"    published {len(done.relations)} relations{kept}", flush=True)
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

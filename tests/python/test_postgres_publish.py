@@ -290,3 +290,21 @@ def test_a_publish_killed_mid_copy_changes_nothing_and_frees_the_lock(server):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_a_run_that_stops_before_publishing_says_so_and_changes_nothing(server, tmp_path,
+                                                                        capsys):
+    _work_schema(server, [("2026-11-01", 120.0)])
+    _publish()
+    from cskpi import engines
+    from cskpi.publish_postgres import content_hash
+
+    before = content_hash()
+    (tmp_path / "raw").mkdir()  # no raw tables at all: the loader refuses
+    code = engines.run("postgres", tmp_path / "raw", "2026-11-15", 0, validate=False,
+                       report=False)
+    assert code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == ("nothing was published: the run stopped before its publish step "
+                    "(exit 2); PostgreSQL schema analytics is unchanged")
+    assert content_hash() == before
