@@ -176,6 +176,21 @@ def columns_match_catalog(model: Model) -> RuleViolation | None:
     return RuleViolation("; ".join(found)) if found else None
 
 
+# Spark's Hive metastore keeps a column comment in a varchar(256): dbt's persisted docs
+# longer than that make Spark retry for 20 s, log a stack trace and store the table in a
+# Spark-only format.
+COLUMN_DESCRIPTION_MAX = 256
+
+
+@rule
+def column_descriptions_fit_the_metastore(model: Model) -> RuleViolation | None:
+    """Every column description has at most 256 characters (Hive metastore comments)."""
+    long = [f"{c.name} ({len(c.description)})" for c in model.columns
+            if len(c.description or "") > COLUMN_DESCRIPTION_MAX]
+    return RuleViolation(f"column descriptions longer than {COLUMN_DESCRIPTION_MAX} "
+                         f"characters: {', '.join(long)}") if long else None
+
+
 def lint(manifest: Path, catalog: Path | None = None) -> list[str]:
     """dbt-score on `manifest` with the project's configuration: one line per violation
     (`<resource> <name>: <rule>: <message>`), or per rule that raised."""

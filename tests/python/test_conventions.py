@@ -102,6 +102,15 @@ def test_a_column_without_description_is_reported(artifacts, baseline, tmp_path)
         "model kpi_mrr: columns_have_description: Columns lack a description: mrr_end."]
 
 
+def test_a_column_description_too_long_for_the_hive_metastore_is_reported(
+        artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
+    manifest["nodes"][uid("kpi_mrr")]["columns"]["mrr_end"]["description"] = "x" * 257
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model kpi_mrr: column_descriptions_fit_the_metastore: column descriptions longer "
+        "than 256 characters: mrr_end (257)"]
+
+
 def test_a_documented_column_the_model_lacks_is_reported(artifacts, baseline, tmp_path):
     manifest, catalog = artifacts
     catalog = copy.deepcopy(catalog)
