@@ -35,6 +35,11 @@ def work_dir(engine: str) -> Path:
     return PROJECT_DIR / "data" / engine
 
 
+def manifest_path(engine: str) -> Path:
+    """The manifest.json of the engine's last dbt run (it names the semantic relations)."""
+    return work_dir(engine) / "target" / "manifest.json"
+
+
 def export_path(engine: str) -> Path:
     return work_dir(engine) / "export.duckdb"
 
@@ -172,7 +177,7 @@ def _publish_postgres(raw_dir: Path, as_of: str, timings: dict[str, float]) -> N
     t = _step(f"publishing to PostgreSQL schema {publish_schema()}")
     done = publish({"built_at": datetime.now(UTC), "as_of_date": as_of,
                     "raw_fingerprint": raw_fingerprint(raw_dir)},
-                   manifest=work_dir("postgres") / "target" / "manifest.json")
+                   manifest=manifest_path("postgres"))
     _done(t, "publish", timings)
     kept = "" if done.old_dropped else " (a reader still holds the previous tables: " \
         "the next publish drops them)"

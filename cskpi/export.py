@@ -26,12 +26,10 @@ import duckdb
 import pyarrow as pa
 
 from cskpi.contract import RAW_TABLES
+from cskpi.engines import manifest_path
 from cskpi.publish import is_published, semantic_layer_relations
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-
 DEFAULT_SPARK_SCHEMA = "cs_kpis"
-DEFAULT_PG_SCHEMA = "cs_kpis_work"  # dbt's schema; BI reads the published copy
 
 
 # Besides the BI-facing relations, what the checks on the export read: the month spine
@@ -48,8 +46,7 @@ def wanted(engine: str, everything: bool = False, only: set[str] | None = None
         return lambda name: name in only
     if everything:
         return lambda name: True
-    semantic = semantic_layer_relations(
-        PROJECT_DIR / "data" / engine / "target" / "manifest.json")
+    semantic = semantic_layer_relations(manifest_path(engine))
     return lambda name: is_published(name, semantic) or name in CHECKED_TOO
 
 
@@ -99,8 +96,9 @@ def export(engine: str, out: Path, schema: str | None = None, quiet: bool = Fals
                                                        DEFAULT_SPARK_SCHEMA), keep,
                               raw=not only)
     elif engine == "postgres":
-        tables = postgres_tables(schema or os.environ.get("CS_KPIS_PG_SCHEMA",
-                                                          DEFAULT_PG_SCHEMA), keep)
+        from cskpi.publish_postgres import work_schema  # dbt's schema, not the published
+
+        tables = postgres_tables(schema or work_schema(), keep)
     else:
         raise ValueError(f"unknown engine {engine!r}")
     out.parent.mkdir(parents=True, exist_ok=True)

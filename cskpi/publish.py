@@ -288,25 +288,38 @@ def publish(work_path: Path, duckdb_path: Path, build_info: dict[str, object]) -
     return Published(relations, time.perf_counter() - started)
 
 
+# The build-info table both publishers write (DuckDB here, PostgreSQL in
+# cskpi.publish_postgres): its columns, its comment and its one row.
+BUILD_INFO_COLUMNS = (
+    ("built_at", "timestamp with time zone"),
+    ("as_of_date", "date"),
+    ("raw_fingerprint", "text"),
+    ("raw_rows", "bigint"),
+    ("dbt_vars", "text"),
+    ("published_relations", "text"),
+)
+BUILD_INFO_COMMENT = ("One row: when this published warehouse was built, its as-of date and "
+                      "the sha256 fingerprint of the raw folder it was built from.")
+
+
+def build_info_row(info: dict[str, object], relations: Iterable[str]) -> list[object]:
+    """The values of the build-info row, in BUILD_INFO_COLUMNS' order."""
+    return [info.get("built_at") or datetime.now(UTC), info.get("as_of_date"),
+            info.get("raw_fingerprint"), info.get("raw_rows"),
+            json.dumps(info.get("dbt_vars") or {}, sort_keys=True), ",".join(relations)]
+
+
+def build_info_ddl(table: str) -> str:
+    columns = ",\n    ".join(f"{name} {kind}" for name, kind in BUILD_INFO_COLUMNS)
+    return f"create table {table} (\n    {columns}\n)"
+
+
 def _write_build_info(con: duckdb.DuckDBPyConnection, info: dict[str, object],
                       relations: Iterable[str]) -> None:
-    con.execute(f"""
-        create table main.{BUILD_INFO_TABLE} (
-            built_at timestamp with time zone,
-            as_of_date date,
-            raw_fingerprint varchar,
-            raw_rows bigint,
-            dbt_vars varchar,
-            published_relations varchar
-        )""")
-    con.execute(f"comment on table main.{BUILD_INFO_TABLE} is "
-                "'One row: when this published warehouse was built, its as-of date and "
-                "the sha256 fingerprint of the raw folder it was built from.'")
-    con.execute(
-        f"insert into main.{BUILD_INFO_TABLE} values (?, ?, ?, ?, ?, ?)",
-        [info["built_at"], info["as_of_date"], info["raw_fingerprint"], info.get("raw_rows"),
-         json.dumps(info.get("dbt_vars") or {}, sort_keys=True),
-         ",".join(relations)])
+    con.execute(build_info_ddl(f"main.{BUILD_INFO_TABLE}"))
+    con.execute(f"comment on table main.{BUILD_INFO_TABLE} is {_literal(BUILD_INFO_COMMENT)}")
+    con.execute(f"insert into main.{BUILD_INFO_TABLE} values (?, ?, ?, ?, ?, ?)",
+                build_info_row(info, relations))
 
 
 # --- content hash ---------------------------------------------------------------------------

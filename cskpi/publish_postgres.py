@@ -31,19 +31,26 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
 from psycopg2 import sql
 
+from cskpi.engines import manifest_path
 from cskpi.loader_postgres import connect
-from cskpi.publish import BUILD_INFO_TABLE, PublishError, is_published, semantic_layer_relations
+from cskpi.publish import (
+    BUILD_INFO_COMMENT,
+    BUILD_INFO_TABLE,
+    PublishError,
+    build_info_ddl,
+    build_info_row,
+    is_published,
+    semantic_layer_relations,
+)
 
 WORK_SCHEMA_ENV = "CS_KPIS_PG_SCHEMA"
 PUBLISH_SCHEMA_ENV = "CS_KPIS_PG_PUBLISH_SCHEMA"
@@ -241,22 +248,10 @@ def _clear_previous(con, target: str, previous: str) -> None:
 def _write_build_info(cur, schema: str, info: dict[str, object],
                       relations: list[str]) -> None:
     table = _ident(schema, BUILD_INFO_TABLE)
-    cur.execute(sql.SQL("""
-        create table {} (
-            built_at timestamp with time zone,
-            as_of_date date,
-            raw_fingerprint text,
-            raw_rows bigint,
-            dbt_vars text,
-            published_relations text
-        )""").format(table))
-    cur.execute(sql.SQL("comment on table {} is %s").format(table), (
-        "One row: when this published schema was built, its as-of date and the sha256 "
-        "fingerprint of the raw folder it was built from.",))
-    cur.execute(sql.SQL("insert into {} values (%s, %s, %s, %s, %s, %s)").format(table), (
-        info.get("built_at") or datetime.now(UTC), info.get("as_of_date"),
-        info.get("raw_fingerprint"), info.get("raw_rows"),
-        json.dumps(info.get("dbt_vars") or {}, sort_keys=True), ",".join(relations)))
+    cur.execute(sql.SQL(build_info_ddl("{}")).format(table))
+    cur.execute(sql.SQL("comment on table {} is %s").format(table), (BUILD_INFO_COMMENT,))
+    cur.execute(sql.SQL("insert into {} values (%s, %s, %s, %s, %s, %s)").format(table),
+                build_info_row(info, relations))
 
 
 def content_hash(schema: str | None = None, include_build_info: bool = False,
@@ -289,17 +284,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hash", action="store_true",
                         help="print the published schema's content hash and exit")
     parser.add_argument("--as-of", help="the as-of date recorded in the build-info table")
-    parser.add_argument("--manifest", type=Path,
-                        default=Path(__file__).resolve().parents[1] / "data" / "postgres"
-                        / "target" / "manifest.json",
-                        help="the PostgreSQL build's manifest.json (semantic relations)")
+    parser.add_argument("--manifest", type=Path, default=None,
+                        help="the PostgreSQL build's manifest.json (semantic relations; "
+                        "default: that of `make build-postgres`)")
     args = parser.parse_args(argv)
     if args.hash:
         print(content_hash())
         return 0
     try:
         with AdvisoryLock():
-            done = publish({"as_of_date": args.as_of}, manifest=args.manifest)
+            done = publish({"as_of_date": args.as_of},
+                           manifest=args.manifest or manifest_path("postgres"))
     except PublishError as exc:
         print(f"nothing was published: {exc}", file=sys.stderr)
         return 2

@@ -21,13 +21,11 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
 SCRIPT = PROJECT / "ci" / "postgres.sh"
-WORK, PUBLISHED, ROLE = "cs_kpis_work", "analytics", "cs_kpis_bi"
+WORK, PUBLISHED = "cs_kpis_work", "analytics"
 
 
 def _has_postgres() -> bool:
-    return any(Path(p).joinpath("initdb").exists()
-               for p in Path("/usr/lib/postgresql").glob("*/bin")) if Path(
-        "/usr/lib/postgresql").exists() else False
+    return any(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 
 
 pytestmark = pytest.mark.skipif(
