@@ -179,6 +179,7 @@ def columns_match_catalog(model: Model) -> RuleViolation | None:
 # Spark's Hive metastore keeps a column comment in a varchar(256): dbt's persisted docs
 # longer than that make Spark retry for 20 s, log a stack trace and store the table in a
 # Spark-only format.
+MART_DEPTH_MAX = 7
 COLUMN_DESCRIPTION_MAX = 256
 
 
@@ -189,6 +190,44 @@ def column_descriptions_fit_the_metastore(model: Model) -> RuleViolation | None:
             if len(c.description or "") > COLUMN_DESCRIPTION_MAX]
     return RuleViolation(f"column descriptions longer than {COLUMN_DESCRIPTION_MAX} "
                          f"characters: {', '.join(long)}") if long else None
+
+
+def _longest_path(model: Model, memo: dict[str, list[str]],
+                  visiting: frozenset[str] = frozenset()) -> list[str]:
+    """The names of the models on the longest chain from a source or seed to `model`
+    (itself included; sources and seeds are not models and do not count). An edge
+    closing a cycle (dbt refuses those; a doctored manifest may hold one) is skipped."""
+    if model.unique_id not in memo:
+        inner = visiting | {model.unique_id}
+        chains = [_longest_path(p, memo, inner) for p in model.parents
+                  if isinstance(p, Model) and p.unique_id not in inner]
+        memo[model.unique_id] = max(chains, key=len, default=[]) + [model.name]
+    return memo[model.unique_id]
+
+
+@rule
+def mart_is_shallow(model: Model) -> RuleViolation | None:
+    """A mart is at most 7 models from its farthest source (jaffle-shop's deepest: 4)."""
+    if _layer(model) != "marts":
+        return None
+    chain = _longest_path(model, {})
+    if len(chain) > MART_DEPTH_MAX:
+        return RuleViolation(f"is {len(chain)} models from its farthest source (at most "
+                             f"{MART_DEPTH_MAX}): {' -> '.join(chain)}")
+    return None
+
+
+@rule
+def reads_checked_rows_that_passed(model: Model) -> RuleViolation | None:
+    """A model reading an int_*_checked model keeps its rows with a null
+    rejection_reason (the others are rejects: the audit model's business)."""
+    checked = [p.name for p in model.parents
+               if isinstance(p, Model) and re.fullmatch(rf"int_{NAME}_checked", p.name)]
+    if (checked and not _is_audit(model) and _parts(model)[2:3] != ("conformed",)
+            and not re.search(r"rejection_reason\s+is\s+null", model.raw_code or "")):
+        return RuleViolation(f"reads {', '.join(checked)} without keeping only the rows "
+                             "whose rejection_reason is null")
+    return None
 
 
 def lint(manifest: Path, catalog: Path | None = None) -> list[str]:

@@ -23,29 +23,20 @@
 {%- endmacro %}
 
 {#- The newest `_loaded_at` among the raw rows (clean or rejected) the revenue
-    state reads: stored on every row as `_inputs_loaded_at`; its maximum in the
-    table is the next run's watermark. -#}
-{% macro cs_revenue_inputs_loaded_at() -%}
+    state reads (`state_inputs`: a mapping of names to the base models, refs
+    the calling model lists): stored on every row as `_inputs_loaded_at`; its
+    maximum in the table is the next run's watermark. -#}
+{% macro cs_revenue_inputs_loaded_at(state_inputs) -%}
     (
         select max(_loaded_at) from (
-            {%- for model in cs_revenue_state_inputs() %}
-            select max(_loaded_at) as _loaded_at from {{ ref(model) }}
+            {%- for relation in state_inputs.values() %}
+            select max(_loaded_at) as _loaded_at from {{ relation }}
             {%- if not loop.last %}
             union all
             {%- endif %}
             {%- endfor %}
         ) as inputs
     )
-{%- endmacro %}
-
-{% macro cs_revenue_state_inputs() -%}
-    {{ return([
-        'base_billing__subscription_periods',
-        'base_billing__subscriptions',
-        'base_billing__fx_rates',
-        'base_crm__customers',
-        'base_crm__customer_owner_history',
-    ]) }}
 {%- endmacro %}
 
 {#-
@@ -66,9 +57,13 @@
       of that customer or subscription (its segment, test flag or validity
       changes every month it has).
     Outside an incremental run it is the first month of int_months.
+    `months` is int_months; `state_inputs` maps periods, subscriptions,
+    fx_rates, customers and owner_history to their base models (the calling
+    model's refs: no ref hides in this macro).
 -#}
-{% macro cs_revenue_recompute_from_month() -%}
-    {%- set periods = ref('base_billing__subscription_periods') -%}
+{% macro cs_revenue_recompute_from_month(months, state_inputs) -%}
+    {%- set periods = state_inputs['periods'] -%}
+    {%- set owner_history = state_inputs['owner_history'] -%}
     {%- if is_incremental() -%}
         {%- set lookback_days = var('incremental_lookback_days') | int -%}
         {%- set since = "(select " ~ dbt.dateadd(
@@ -76,15 +71,15 @@
     {%- endif -%}
     select min(candidate_month) as recompute_from_month
     from (
-        select min(month) as candidate_month from {{ ref('int_months') }}
+        select min(month) as candidate_month from {{ months }}
         {%- if is_incremental() %}
         where (select count(*) from {{ this }}) = 0
             or (select min(month) from {{ this }})
-            <> (select min(month) from {{ ref('int_months') }})
+            <> (select min(month) from {{ months }})
 
         union all
 
-        select max(month) as candidate_month from {{ ref('int_months') }}
+        select max(month) as candidate_month from {{ months }}
 
         union all
 
@@ -118,9 +113,9 @@
 
         select {{ cs_month_of(cs_to_reporting_date('min(valid_from)')) }}
             as candidate_month
-        from {{ ref('base_crm__customer_owner_history') }}
+        from {{ owner_history }}
         where raw_key in (
-            select raw_key from {{ ref('base_crm__customer_owner_history') }}
+            select raw_key from {{ owner_history }}
             where _loaded_at >= {{ since }}
         )
 
@@ -128,8 +123,8 @@
 
         select {{ cs_month_of(cs_to_reporting_date('min(other.valid_from)')) }}
             as candidate_month
-        from {{ ref('base_crm__customer_owner_history') }} as other
-        inner join {{ ref('base_crm__customer_owner_history') }} as changed
+        from {{ owner_history }} as other
+        inner join {{ owner_history }} as changed
             on other.customer_id = changed.customer_id
                 and (
                     changed.valid_to is null
@@ -144,9 +139,9 @@
         union all
 
         select min(rate_month) as candidate_month
-        from {{ ref('base_billing__fx_rates') }}
+        from {{ state_inputs['fx_rates'] }}
         where raw_key in (
-            select raw_key from {{ ref('base_billing__fx_rates') }}
+            select raw_key from {{ state_inputs['fx_rates'] }}
             where _loaded_at >= {{ since }}
         )
 
@@ -155,11 +150,11 @@
         select {{ cs_month_of('min(period_start)') }} as candidate_month
         from {{ periods }}
         where customer_id in (
-            select raw_key from {{ ref('base_crm__customers') }}
+            select raw_key from {{ state_inputs['customers'] }}
             where _loaded_at >= {{ since }}
         )
             or subscription_id in (
-                select raw_key from {{ ref('base_billing__subscriptions') }}
+                select raw_key from {{ state_inputs['subscriptions'] }}
                 where _loaded_at >= {{ since }}
             )
         {%- endif %}
@@ -169,11 +164,11 @@
 {#- Post-hook of a month-grained incremental model: months no longer in
     int_months (as_of moved back, or the first month moved later) are removed;
     every other month was either kept or replaced whole. -#}
-{% macro cs_delete_months_outside_spine() -%}
+{% macro cs_delete_months_outside_spine(months) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where month < (select min(month) from {{ ref('int_months') }})
-            or month > (select max(month) from {{ ref('int_months') }})
+        where month < (select min(month) from {{ months }})
+            or month > (select max(month) from {{ months }})
     {%- else -%}
         select 1 as no_cleanup_needed
     {%- endif -%}

@@ -4,7 +4,8 @@
     entry of `slices`, a mapping of dimension name -> column (or expression)
     holding its value, e.g. {'segment': 'segment', 'cs_rep': 'cs_rep_id'}.
     Aggregate the result by (month, dimension, dimension_value) and left-join
-    it to int_kpi_slices so every month and segment gets a row.
+    it to the slice rows (as int_revenue_movements_by_slice does) so every month
+    and segment gets a row.
 -#}
 {% macro cs_slice_rows(relation, slices={}) -%}
     select

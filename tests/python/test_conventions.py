@@ -191,7 +191,9 @@ def test_staging_reading_another_systems_source_is_reported(artifacts, baseline,
 def test_staging_reading_a_mart_is_reported(artifacts, baseline, tmp_path):
     manifest = copy.deepcopy(artifacts[0])
     manifest["nodes"][uid("stg_crm__customers")]["depends_on"]["nodes"].append(uid("kpi_mrr"))
-    assert new_violations(tmp_path, baseline, manifest) == [
+    # (the longer chain it makes may also break mart_is_shallow: not this test's)
+    assert [v for v in new_violations(tmp_path, baseline, manifest)
+            if ": mart_is_shallow: " not in v] == [
         "model stg_crm__customers: reads_allowed_parents: reads kpi_mrr; staging reads only "
         "sources and staging models"]
 
@@ -201,9 +203,38 @@ def test_the_audit_model_reading_a_mart_is_reported(artifacts, baseline, tmp_pat
     manifest = copy.deepcopy(artifacts[0])
     manifest["nodes"][uid("stg_audit__rejected_rows")]["depends_on"]["nodes"].append(
         uid("kpi_mrr"))
-    assert new_violations(tmp_path, baseline, manifest) == [
+    # (the longer chain it makes may also break mart_is_shallow: not this test's)
+    assert [v for v in new_violations(tmp_path, baseline, manifest)
+            if ": mart_is_shallow: " not in v] == [
         "model stg_audit__rejected_rows: reads_allowed_parents: reads kpi_mrr; the audit "
         "model reads no marts"]
+
+
+def test_a_mart_more_than_seven_models_from_its_source_is_reported(artifacts, baseline,
+                                                                     tmp_path):
+    # kpi_customer_health_score is 6 models deep; kpi_mrr reading it is 7 (allowed), and
+    # kpi_scorecard, which reads kpi_mrr, 8
+    manifest = copy.deepcopy(artifacts[0])
+    manifest["nodes"][uid("kpi_mrr")]["depends_on"]["nodes"].append(
+        uid("kpi_customer_health_score"))
+    found = new_violations(tmp_path, baseline, manifest)
+    assert len(found) == 1, found
+    assert found[0].startswith(
+        "model kpi_scorecard: mart_is_shallow: is 8 models from its farthest source "
+        "(at most 7): ")
+    assert found[0].endswith(" -> kpi_customer_health_score -> kpi_mrr -> kpi_scorecard")
+
+
+def test_reading_a_checked_model_without_dropping_its_rejects_is_reported(
+        artifacts, baseline, tmp_path):
+    manifest = copy.deepcopy(artifacts[0])
+    node = manifest["nodes"][uid("int_subscription_periods_paid")]
+    assert "rejection_reason is null" in node["raw_code"]
+    node["raw_code"] = node["raw_code"].replace("where rejection_reason is null", "")
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model int_subscription_periods_paid: reads_checked_rows_that_passed: reads "
+        "int_subscription_periods_checked without keeping only the rows whose "
+        "rejection_reason is null"]
 
 
 def test_a_kpi_mart_without_enforced_contract_is_reported(artifacts, baseline, tmp_path):

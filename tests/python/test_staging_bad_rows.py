@@ -241,18 +241,19 @@ def test_personal_data_does_not_leave_staging(warehouse):
                 "respondent_email"} & columns
 
 
-# Raw tables with cross-system checks: their clean rows are in the conformed model.
+# Raw tables with cross-system checks: their clean rows are the rows of the checked
+# model with a null rejection_reason.
 CONFORMED = {
-    "crm.customer_owner_history": "int_customer_owner_history_conformed",
-    "crm.customer_business_metrics": "int_customer_business_metrics_conformed",
-    "billing.subscriptions": "int_subscriptions_conformed",
-    "billing.subscription_periods": "int_subscription_periods_conformed",
-    "billing.invoices": "int_invoices_conformed",
-    "support.tickets": "int_tickets_conformed",
-    "support.ticket_events": "int_ticket_events_conformed",
-    "surveys.survey_responses": "int_survey_responses_conformed",
-    "product.usage_daily": "int_usage_daily_conformed",
-    "finance.cs_costs": "int_cs_costs_conformed",
+    "crm.customer_owner_history": "int_customer_owner_history_checked",
+    "crm.customer_business_metrics": "int_customer_business_metrics_checked",
+    "billing.subscriptions": "int_subscriptions_checked",
+    "billing.subscription_periods": "int_subscription_periods_checked",
+    "billing.invoices": "int_invoices_checked",
+    "support.tickets": "int_tickets_checked",
+    "support.ticket_events": "int_ticket_events_checked",
+    "surveys.survey_responses": "int_survey_responses_checked",
+    "product.usage_daily": "int_usage_daily_checked",
+    "finance.cs_costs": "int_cs_costs_checked",
 }
 
 
@@ -265,10 +266,12 @@ def test_descriptive_columns_are_never_required(warehouse):
         "select count(*) as n from stg_crm__cs_reps where rep_id = 'R_NODESC'")["n"] == 1
     # ...and what hangs off that customer is not an unknown_customer
     subscription = warehouse.one(
-        "select * from int_subscriptions_conformed where subscription_id = 'S_NOPLAN'")
+        "select * from int_subscriptions_checked "
+        "where rejection_reason is null and subscription_id = 'S_NOPLAN'")
     assert subscription["plan_id"] is None
     ticket = warehouse.one(
-        "select * from int_tickets_conformed where ticket_id = 'T_NODESC'")
+        "select * from int_tickets_checked "
+        "where rejection_reason is null and ticket_id = 'T_NODESC'")
     assert ticket["subject"] is None
 
 
@@ -277,8 +280,9 @@ def test_stg_models_check_one_system_and_conformed_models_the_rest(warehouse):
     # conformed model does not; no row is rejected twice.
     stg = warehouse.one("select count(*) as n from stg_billing__subscriptions "
                         "where subscription_id = 'S_GHOSTCUST'")["n"]
-    conformed = warehouse.one("select count(*) as n from int_subscriptions_conformed "
-                              "where subscription_id = 'S_GHOSTCUST'")["n"]
+    conformed = warehouse.one("select count(*) as n from int_subscriptions_checked "
+                              "where rejection_reason is null "
+                              "and subscription_id = 'S_GHOSTCUST'")["n"]
     assert (stg, conformed) == (1, 0)
     rejected = warehouse.one(
         "select raw_row from stg_audit__rejected_rows where row_key = 'S_GHOSTCUST'")
@@ -288,18 +292,23 @@ def test_stg_models_check_one_system_and_conformed_models_the_rest(warehouse):
         stg_columns = warehouse.query(
             "select column_name, data_type from information_schema.columns "
             "where table_name = ? order by ordinal_position", [f"stg_{system}__{name}"])
-        conformed_columns = warehouse.query(
+        checked_columns = warehouse.query(
             "select column_name, data_type from information_schema.columns "
             "where table_name = ? order by ordinal_position", [model])
-        assert stg_columns == conformed_columns, model
+        # the staging columns, then the raw key and the reason (null: clean)
+        assert [c["column_name"] for c in checked_columns[-2:]] == [
+            "raw_key", "rejection_reason"], model
+        assert stg_columns == checked_columns[:-2], model
 
 
 def test_raw_rows_equal_clean_plus_rejected_for_every_table(warehouse):
     for table in RAW_TABLES:
         raw_rows = warehouse.one(
             f'select count(*) as n from "{table.system}"."{table.name}"')["n"]
-        clean_model = CONFORMED.get(table.qualified, f"stg_{table.system}__{table.name}")
-        clean = warehouse.one(f"select count(*) as n from {clean_model}")["n"]
+        clean_rows = (f"{CONFORMED[table.qualified]} where rejection_reason is null"
+                      if table.qualified in CONFORMED
+                      else f"stg_{table.system}__{table.name}")
+        clean = warehouse.one(f"select count(*) as n from {clean_rows}")["n"]
         rejected = warehouse.one(
             "select count(*) as n from stg_audit__rejected_rows where source_table = ?",
             [table.qualified])["n"]

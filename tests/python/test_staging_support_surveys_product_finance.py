@@ -19,14 +19,14 @@ from harness import RawFolder, build
 
 pytestmark = pytest.mark.slow  # dbt builds of its fixtures (`make test-fast` skips it)
 
-# Each raw table and the model of its clean rows: staging checks one system, the
-# conformed layer (int_*_conformed) adds the cross-system checks.
+# Each raw table and the model of its clean rows (rejection_reason null): staging
+# checks one system, the conformed layer (int_*_checked) adds the cross-system checks.
 TABLES = {
-    "support.tickets": "int_tickets_conformed",
-    "support.ticket_events": "int_ticket_events_conformed",
-    "surveys.survey_responses": "int_survey_responses_conformed",
-    "product.usage_daily": "int_usage_daily_conformed",
-    "finance.cs_costs": "int_cs_costs_conformed",
+    "support.tickets": "int_tickets_checked",
+    "support.ticket_events": "int_ticket_events_checked",
+    "surveys.survey_responses": "int_survey_responses_checked",
+    "product.usage_daily": "int_usage_daily_checked",
+    "finance.cs_costs": "int_cs_costs_checked",
 }
 
 # the documented demo key of cs_pseudonymise (var cs_kpis_hash_key / CS_KPIS_HASH_KEY)
@@ -278,7 +278,8 @@ def test_rejected_rows_keep_the_raw_row_as_delivered(warehouse):
 def test_raw_rows_equal_clean_plus_rejected_per_table(warehouse):
     for source_table, model in TABLES.items():
         raw = warehouse.one(f"select count(*) as n from {source_table}")["n"]
-        clean = warehouse.one(f"select count(*) as n from main.{model}")["n"]
+        clean = warehouse.one(f"select count(*) as n from main.{model} "
+                              "where rejection_reason is null")["n"]
         rejected = warehouse.one(
             "select count(*) as n from main.stg_audit__rejected_rows "
             "where source_table = ?", [source_table]
@@ -288,20 +289,27 @@ def test_raw_rows_equal_clean_plus_rejected_per_table(warehouse):
     # events E1, E2, E3; responses S1, S2, S3, S_TWIN; usage C1 x2 days, C2;
     # costs salaries + tools in January, programs in February
     counts = {
-        model: warehouse.one(f"select count(*) as n from main.{model}")["n"]
+        model: warehouse.one(f"select count(*) as n from main.{model} "
+                             "where rejection_reason is null")["n"]
         for model in TABLES.values()
     }
     assert counts == {
-        "int_tickets_conformed": 3,
-        "int_ticket_events_conformed": 3,
-        "int_survey_responses_conformed": 4,
-        "int_usage_daily_conformed": 3,
-        "int_cs_costs_conformed": 3,
+        "int_tickets_checked": 3,
+        "int_ticket_events_checked": 3,
+        "int_survey_responses_checked": 4,
+        "int_usage_daily_checked": 3,
+        "int_cs_costs_checked": 3,
     }
 
 
+def _clean_rows(model, condition="true"):
+    """The rows of a conformed-layer model that pass every check, staging's columns only."""
+    return (f"select * exclude (raw_key, rejection_reason) from main.{model} "
+            f"where rejection_reason is null and {condition}")
+
+
 def test_tickets_are_typed_and_normalised(warehouse):
-    t1 = warehouse.one("select * from main.int_tickets_conformed where ticket_id = 'T1'")
+    t1 = warehouse.one(_clean_rows("int_tickets_checked", "ticket_id = 'T1'"))
     assert t1 == {
         "ticket_id": "T1", "customer_id": "C1", "assignee_id": None,
         "channel": "chat", "priority": "high", "subject": "Login fails", "status": "open",
@@ -309,16 +317,16 @@ def test_tickets_are_typed_and_normalised(warehouse):
         "_loaded_at": datetime(2020, 1, 1),
     }
     # the test account's ticket stays in staging; the newest copy of T_DUP wins
-    t2 = warehouse.one("select * from main.int_tickets_conformed where ticket_id = 'T2'")
+    t2 = warehouse.one(_clean_rows("int_tickets_checked", "ticket_id = 'T2'"))
     assert t2["customer_id"] == "C2" and t2["assignee_id"] == "R1"
-    dup = warehouse.one("select * from main.int_tickets_conformed where ticket_id = 'T_DUP'")
+    dup = warehouse.one(_clean_rows("int_tickets_checked", "ticket_id = 'T_DUP'"))
     assert dup["subject"] == "new" and dup["_loaded_at"] == datetime(2020, 1, 2)
 
 
 def test_ticket_events_are_typed_and_normalised(warehouse):
     rows = {
         r["event_id"]: r
-        for r in warehouse.query("select * from main.int_ticket_events_conformed")
+        for r in warehouse.query(_clean_rows("int_ticket_events_checked"))
     }
     assert rows["E1"] == {
         "event_id": "E1", "ticket_id": "T1", "actor_id": "R1",
@@ -334,7 +342,7 @@ def test_ticket_events_are_typed_and_normalised(warehouse):
 def test_survey_responses_are_typed_and_pseudonymised(warehouse):
     rows = {
         r["response_id"]: r
-        for r in warehouse.query("select * from main.int_survey_responses_conformed")
+        for r in warehouse.query(_clean_rows("int_survey_responses_checked"))
     }
     assert set(rows) == {"S1", "S2", "S3", "S_TWIN"}
     s1, s2, s3 = rows["S1"], rows["S2"], rows["S3"]
@@ -358,7 +366,7 @@ def test_survey_responses_are_typed_and_pseudonymised(warehouse):
 def test_usage_daily_is_typed(warehouse):
     rows = {
         (r["customer_id"], r["usage_date"]): r
-        for r in warehouse.query("select * from main.int_usage_daily_conformed")
+        for r in warehouse.query(_clean_rows("int_usage_daily_checked"))
     }
     assert set(rows) == {
         ("C1", date(2024, 3, 1)), ("C1", date(2024, 3, 2)), ("C2", date(2024, 3, 1))
@@ -372,7 +380,7 @@ def test_usage_daily_is_typed(warehouse):
 def test_cs_costs_are_typed_and_normalised(warehouse):
     rows = {
         (r["cost_month"], r["cost_category"]): r
-        for r in warehouse.query("select * from main.int_cs_costs_conformed")
+        for r in warehouse.query(_clean_rows("int_cs_costs_checked"))
     }
     assert set(rows) == {
         (date(2024, 1, 1), "salaries"), (date(2024, 1, 1), "tools"),

@@ -15,9 +15,9 @@ customers as (
 final as (
     select
         customer_business_metrics.customer_id,
+        customer_business_metrics.as_of_date,
         customer_business_metrics.employee_count,
         customer_business_metrics.end_customer_count,
-        customer_business_metrics.as_of_date,
         customer_business_metrics._loaded_at,
         customer_business_metrics.raw_key,
         case when customers.customer_id is null then 'unknown_customer' end

@@ -7,7 +7,8 @@ customer_months as (
 ),
 
 invoices as (
-    select * from {{ ref('int_invoices_conformed') }}
+    select * from {{ ref('int_invoices_checked') }}
+    where rejection_reason is null
 ),
 
 scoring_parameters as (

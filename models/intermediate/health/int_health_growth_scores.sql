@@ -7,8 +7,9 @@ customer_months as (
 ),
 
 business_metrics as (
-    select * from {{ ref('int_customer_business_metrics_conformed') }}
-    where as_of_date <= {{ cs_as_of_date() }}
+    select * from {{ ref('int_customer_business_metrics_checked') }}
+    where rejection_reason is null
+        and as_of_date <= {{ cs_as_of_date() }}
 ),
 
 scoring_parameters as (

@@ -7,8 +7,9 @@ customer_months as (
 ),
 
 usage_daily as (
-    select * from {{ ref('int_usage_daily_conformed') }}
-    where usage_date <= {{ cs_as_of_date() }}
+    select * from {{ ref('int_usage_daily_checked') }}
+    where rejection_reason is null
+        and usage_date <= {{ cs_as_of_date() }}
 ),
 
 -- The days of M up to the snapshot date: the divisor of the mean daily active

@@ -1,10 +1,19 @@
 /* grain: one row per customer per month, first paid month to the as_of month */
+{%- set months_relation = ref('int_months') %}
+{#- the raw rows the revenue state reads (base models: clean and rejected) -#}
+{%- set state_inputs = {
+    'periods': ref('base_billing__subscription_periods'),
+    'subscriptions': ref('base_billing__subscriptions'),
+    'fx_rates': ref('base_billing__fx_rates'),
+    'customers': ref('base_crm__customers'),
+    'owner_history': ref('base_crm__customer_owner_history'),
+} %}
 {{ config(
     materialized=cs_incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='month',
     on_schema_change='fail',
-    post_hook=["{{ cs_delete_months_outside_spine() }}"]
+    post_hook=["{{ cs_delete_months_outside_spine(ref('int_months')) }}"]
 ) }}
 with
 
@@ -14,13 +23,13 @@ customers as (
 ),
 
 months as (
-    select * from {{ ref('int_months') }}
+    select * from {{ months_relation }}
 ),
 
 -- Incremental runs recompute whole months from here on (the first month on a
 -- full refresh); earlier months are kept as they are.
 recompute as (
-    {{ cs_revenue_recompute_from_month() }}
+    {{ cs_revenue_recompute_from_month(months_relation, state_inputs) }}
 ),
 
 fx_rates as (
@@ -31,8 +40,24 @@ paid_periods as (
     select * from {{ ref('int_subscription_periods_paid') }}
 ),
 
+-- The months whose MRR per currency this run needs: the recomputed ones and
+-- the month before the first of them (its MRR is the next month's start).
+currency_months as (
+    select months.*
+    from months
+    cross join recompute
+    where
+        months.month
+        >= cast(
+            {{ dbt.dateadd('month', -1, 'recompute.recompute_from_month') }}
+            as date
+        )
+),
+
+-- MRR per customer, month and currency, as int_customer_mrr_by_currency_monthly
+-- stores it, computed here for those months so this model need not wait for it.
 currency_mrr as (
-    select * from {{ ref('int_customer_mrr_by_currency_monthly') }}
+    {{ cs_currency_mrr('paid_periods', 'currency_months', 'fx_rates') }}
 ),
 
 -- Ownership ranges as reporting-timezone dates; a range starting after
@@ -43,8 +68,9 @@ owner_ranges as (
         rep_id,
         {{ cs_to_reporting_date('valid_from') }} as valid_from_date,
         {{ cs_to_reporting_date('valid_to') }} as valid_to_date
-    from {{ ref('int_customer_owner_history_conformed') }}
-    where {{ cs_to_reporting_date('valid_from') }} <= {{ cs_as_of_date() }}
+    from {{ ref('int_customer_owner_history_checked') }}
+    where rejection_reason is null
+        and {{ cs_to_reporting_date('valid_from') }} <= {{ cs_as_of_date() }}
 ),
 
 first_paid_periods as (
@@ -215,12 +241,29 @@ joined as (
 -- mrr_start: C of M-1 at M-1's rates (no row before the first paid month:
 -- no MRR). Active at an earlier month end <=> the first month with MRR is
 -- earlier. Two hash joins instead of a window sorting every customer-month.
+-- The months before those recomputed come from the table as it is.
 first_active_months as (
     select
         customer_id,
         min(month) as first_active_month
-    from mrr_at_snapshot
-    where mrr > 0
+    from (
+        select
+            customer_id,
+            month
+        from mrr_at_snapshot
+        where mrr > 0
+        {%- if is_incremental() %}
+
+        union all
+
+        select
+            customer_id,
+            month
+        from {{ this }}
+        where is_active_end
+            and month < (select recompute_from_month from recompute)
+        {%- endif %}
+    ) as active_months
     group by customer_id
 ),
 
@@ -339,7 +382,8 @@ final as (
 
         -- bookkeeping: the incremental watermark
         cast(
-            {{ cs_revenue_inputs_loaded_at() }} as {{ dbt.type_timestamp() }}
+            {{ cs_revenue_inputs_loaded_at(state_inputs) }}
+            as {{ dbt.type_timestamp() }}
         ) as _inputs_loaded_at
     from classified
 )

@@ -1,13 +1,56 @@
-/* grain: one row per currency per month of int_months with a usable rate */
+/* grain: one row per currency per month, first staged billing date to as_of, with a rate */
 with
 
-months as (
-    select * from {{ ref('int_months') }}
+all_fx_rates as (
+    select * from {{ ref('stg_billing__fx_rates') }}
 ),
 
 fx_rates as (
-    select * from {{ ref('stg_billing__fx_rates') }}
+    select * from all_fx_rates
     where currency <> '{{ var("reporting_currency") | upper }}'
+),
+
+subscription_periods as (
+    select * from {{ ref('stg_billing__subscription_periods') }}
+),
+
+invoices as (
+    select * from {{ ref('stg_billing__invoices') }}
+),
+
+-- The earliest staged billing date or rate up to as_of: on or before the first
+-- month of int_months (which counts clean, non-test rows only), so every month
+-- of int_months is here without this model waiting for the conformed layer.
+staged_dates as (
+    select min(period_start) as first_date
+    from subscription_periods
+    where period_start <= {{ cs_as_of_date() }}
+
+    union all
+
+    select min({{ cs_to_reporting_date('issued_at') }}) as first_date
+    from invoices
+    where {{ cs_to_reporting_date('issued_at') }} <= {{ cs_as_of_date() }}
+
+    union all
+
+    select min(rate_month) as first_date
+    from all_fx_rates
+    where rate_month <= {{ cs_as_of_date() }}
+),
+
+bounds as (
+    select
+        coalesce(
+            {{ cs_month_of('min(first_date)') }},
+            {{ cs_month_of(cs_as_of_date()) }}
+        ) as first_month,
+        {{ cs_month_of(cs_as_of_date()) }} as last_month
+    from staged_dates
+),
+
+months as (
+    {{ cs_month_spine('bounds') }}
 ),
 
 currencies as (

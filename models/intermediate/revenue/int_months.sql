@@ -7,11 +7,13 @@ customers as (
 ),
 
 subscription_periods as (
-    select * from {{ ref('int_subscription_periods_conformed') }}
+    select * from {{ ref('int_subscription_periods_checked') }}
+    where rejection_reason is null
 ),
 
 invoices as (
-    select * from {{ ref('int_invoices_conformed') }}
+    select * from {{ ref('int_invoices_checked') }}
+    where rejection_reason is null
 ),
 
 -- Billing dates of non-test customers, rows dated after as_of ignored.
@@ -44,23 +46,9 @@ bounds as (
     from billing_dates
 ),
 
--- 0..9999: a spine of up to 833 years, built without recursion.
-month_numbers as (
-    {{ cs_integers(4) }}
-),
-
+-- Up to 10,000 months (833 years), built without recursion.
 spine as (
-    select
-        month_numbers.integer_value as month_number,
-        cast(
-            {{ dbt.dateadd('month', 'month_numbers.integer_value', 'bounds.first_month') }}
-            as date
-        ) as month
-    from month_numbers
-    cross join bounds
-    where
-        month_numbers.integer_value
-        <= {{ dbt.datediff('bounds.first_month', 'bounds.last_month', 'month') }}
+    {{ cs_month_spine('bounds') }}
 ),
 
 month_ends as (

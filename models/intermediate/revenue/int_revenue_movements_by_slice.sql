@@ -1,12 +1,72 @@
 /* grain: one row per month, dimension (overall, segment, cs_rep), value */
 with
 
-slices as (
-    select * from {{ ref('int_kpi_slices') }}
+months as (
+    select * from {{ ref('int_months') }}
+),
+
+customers as (
+    select * from {{ ref('stg_crm__customers') }}
+    where not is_test_account
 ),
 
 customer_months as (
     select * from {{ ref('int_customer_months') }}
+),
+
+segments as (
+    select distinct segment from customers
+),
+
+-- A rep has a row in the months where one of its customer-months has data:
+-- active at the start or the end, or joined and left inside the month.
+rep_months as (
+    select distinct
+        month,
+        cs_rep_id
+    from customer_months
+    where is_active_start or is_active_end or is_churned_new
+),
+
+-- The rows this model reports: overall and every segment in every month, and
+-- the reps with data; a slice with no activity reports zeros.
+slice_keys as (
+    select
+        month,
+        'overall' as dimension,
+        'all' as dimension_value
+    from months
+
+    union all
+
+    select
+        months.month,
+        'segment' as dimension,
+        segments.segment as dimension_value
+    from months
+    cross join segments
+
+    union all
+
+    select
+        month,
+        'cs_rep' as dimension,
+        cs_rep_id as dimension_value
+    from rep_months
+),
+
+slices as (
+    select
+        slice_keys.month,
+        slice_keys.dimension,
+        slice_keys.dimension_value,
+        months.previous_month,
+        months.snapshot_date,
+        months.is_complete_month,
+        months.month_number
+    from slice_keys
+    inner join months
+        on slice_keys.month = months.month
 ),
 
 -- One pass over the customer-months: the totals per month, segment and rep.
@@ -80,10 +140,12 @@ aggregated as (
 final as (
     select
         -- keys
-        slices.month,
-        slices.dimension,
-        slices.dimension_value,
+        cast(slices.month as date) as month,
+        cast(slices.dimension as {{ dbt.type_string() }}) as dimension,
+        cast(slices.dimension_value as {{ dbt.type_string() }})
+            as dimension_value,
         slices.previous_month,
+        slices.snapshot_date,
         slices.is_complete_month,
         slices.month_number,
 

@@ -7,7 +7,8 @@ customers as (
 ),
 
 subscription_periods as (
-    select * from {{ ref('int_subscription_periods_conformed') }}
+    select * from {{ ref('int_subscription_periods_checked') }}
+    where rejection_reason is null
 ),
 
 -- Paid periods of non-test customers; a period starting after as_of is

@@ -10,10 +10,11 @@ customers as (
 -- Subscriptions of non-test customers started on or before as_of.
 subscriptions as (
     select subscriptions.*
-    from {{ ref('int_subscriptions_conformed') }} as subscriptions
+    from {{ ref('int_subscriptions_checked') }} as subscriptions
     inner join customers
         on subscriptions.customer_id = customers.customer_id
-    where subscriptions.started_at <= {{ cs_as_of_date() }}
+    where subscriptions.rejection_reason is null
+        and subscriptions.started_at <= {{ cs_as_of_date() }}
 ),
 
 months as (

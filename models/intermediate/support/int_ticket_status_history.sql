@@ -2,7 +2,8 @@
 with
 
 tickets as (
-    select * from {{ ref('int_tickets_conformed') }}
+    select * from {{ ref('int_tickets_checked') }}
+    where rejection_reason is null
 ),
 
 customers as (
@@ -11,8 +12,9 @@ customers as (
 ),
 
 ticket_events as (
-    select * from {{ ref('int_ticket_events_conformed') }}
-    where event_type = 'status_change'
+    select * from {{ ref('int_ticket_events_checked') }}
+    where rejection_reason is null
+        and event_type = 'status_change'
 ),
 
 status_changes as (

@@ -2,7 +2,8 @@
 with
 
 tickets as (
-    select * from {{ ref('int_tickets_conformed') }}
+    select * from {{ ref('int_tickets_checked') }}
+    where rejection_reason is null
 ),
 
 customers as (
@@ -11,7 +12,8 @@ customers as (
 ),
 
 ticket_events as (
-    select * from {{ ref('int_ticket_events_conformed') }}
+    select * from {{ ref('int_ticket_events_checked') }}
+    where rejection_reason is null
 ),
 
 tickets_in_scope as (

@@ -2,8 +2,9 @@
 with
 
 survey_responses as (
-    select * from {{ ref('int_survey_responses_conformed') }}
-    where survey_type = 'csat'
+    select * from {{ ref('int_survey_responses_checked') }}
+    where rejection_reason is null
+        and survey_type = 'csat'
 ),
 
 customers as (
@@ -12,7 +13,8 @@ customers as (
 ),
 
 tickets as (
-    select * from {{ ref('int_tickets_conformed') }}
+    select * from {{ ref('int_tickets_checked') }}
+    where rejection_reason is null
 ),
 
 responses_dated as (

@@ -2,9 +2,10 @@
 with
 
 survey_responses as (
-    select * from {{ ref('int_survey_responses_conformed') }}
+    select * from {{ ref('int_survey_responses_checked') }}
     -- a comment of tabs or line breaks only is empty too
-    where comment is not null
+    where rejection_reason is null
+        and comment is not null
         and not {{ cs_is_blank('comment') }}
 ),
 

@@ -2,8 +2,9 @@
 with
 
 survey_responses as (
-    select * from {{ ref('int_survey_responses_conformed') }}
-    where survey_type = 'nps'
+    select * from {{ ref('int_survey_responses_checked') }}
+    where rejection_reason is null
+        and survey_type = 'nps'
 ),
 
 customers as (

@@ -28,8 +28,9 @@ current_owners as (
     select
         customer_id,
         max(rep_id) as rep_id
-    from {{ ref('int_customer_owner_history_conformed') }}
-    where {{ cs_to_reporting_date('valid_from') }} <= {{ cs_as_of_date() }}
+    from {{ ref('int_customer_owner_history_checked') }}
+    where rejection_reason is null
+        and {{ cs_to_reporting_date('valid_from') }} <= {{ cs_as_of_date() }}
         and (
             valid_to is null
             or {{ cs_to_reporting_date('valid_to') }} > {{ cs_as_of_date() }}

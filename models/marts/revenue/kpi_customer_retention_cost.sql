@@ -25,11 +25,12 @@ cs_costs as (
             cs_costs.amount * fx_rates.rate_to_reporting
             as {{ cs_type_money() }}
         ) as amount_reporting
-    from {{ ref('int_cs_costs_conformed') }} as cs_costs
+    from {{ ref('int_cs_costs_checked') }} as cs_costs
     inner join fx_rates
         on cs_costs.currency = fx_rates.currency
             and {{ cs_month_of('cs_costs.cost_month') }} = fx_rates.month
-    where cs_costs.cost_month <= {{ cs_as_of_date() }}
+    where cs_costs.rejection_reason is null
+        and cs_costs.cost_month <= {{ cs_as_of_date() }}
 ),
 
 monthly_costs as (

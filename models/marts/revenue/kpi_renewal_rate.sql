@@ -2,7 +2,12 @@
 with
 
 slices as (
-    select * from {{ ref('int_kpi_slices') }}
+    select
+        month,
+        dimension,
+        dimension_value,
+        is_complete_month
+    from {{ ref('int_revenue_movements_by_slice') }}
     where dimension in ('overall', 'segment')
 ),
 

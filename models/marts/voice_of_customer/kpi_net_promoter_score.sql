@@ -3,7 +3,12 @@ with
 
 -- The month x (overall, every segment) rows this mart reports.
 slices as (
-    select * from {{ ref('int_kpi_slices') }}
+    select
+        month,
+        dimension,
+        dimension_value,
+        is_complete_month
+    from {{ ref('int_revenue_movements_by_slice') }}
     where dimension in ('overall', 'segment')
 ),
 
