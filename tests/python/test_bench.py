@@ -46,3 +46,16 @@ def test_bad_sizes_are_one_line_and_exit_code_2(capsys: pytest.CaptureFixture[st
     assert bench.main(["--sizes", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all(line.startswith("error: ") for line in err)
+
+
+def test_the_daily_run_is_labelled_incremental_when_models_use_the_projects_macro(
+        tmp_path, monkeypatch) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    (tmp_path / "dbt_project.yml").write_text("models: {}\n")
+    (models / "a.sql").write_text("{{ config(materialized='table') }}\nselect 1")
+    monkeypatch.setattr(bench, "PROJECT_DIR", tmp_path)
+    assert not bench.has_incremental_models()
+    (models / "b.sql").write_text(
+        "{{ config(\n    materialized=cs_incremental_materialization(),\n) }}\nselect 1")
+    assert bench.has_incremental_models()

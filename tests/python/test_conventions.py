@@ -18,6 +18,10 @@ from harness import RawFolder, run_dbt
 from cskpi import conventions, expectations
 from cskpi.loader import load_folder
 
+# an empty build and `dbt docs generate` for the catalog (`make test-fast` skips it;
+# `make lint` runs the rules on the real project)
+pytestmark = pytest.mark.slow
+
 VARS = json.dumps({"as_of_date": "2024-03-15"})
 
 

@@ -29,6 +29,8 @@ from revenue_helpers import Billing
 
 from cskpi.loader import load_folder
 
+pytestmark = pytest.mark.slow  # three dbt builds (`make test-fast` skips it)
+
 EARLY = "2024-03-01 06:00:00"  # day 1's rows, loaded before the lookback window
 DAY1 = "2024-03-15 06:00:00"  # day 1's newest row (C1's March period): the watermark
 DAY1_LATE = "2024-03-13 06:00:00"  # older than day 1's watermark, inside the lookback

@@ -28,9 +28,12 @@ def _has_postgres() -> bool:
     return any(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 
 
-pytestmark = pytest.mark.skipif(
-    not _has_postgres() and os.geteuid() != 0,
-    reason="no PostgreSQL server binaries and no root to install them (ci/postgres.sh)")
+pytestmark = [
+    pytest.mark.slow,  # a real PostgreSQL server and dbt builds (`make test-fast` skips)
+    pytest.mark.skipif(
+        not _has_postgres() and os.geteuid() != 0,
+        reason="no PostgreSQL server binaries and no root to install them (ci/postgres.sh)"),
+]
 
 psycopg2 = pytest.importorskip("psycopg2")
 

@@ -14,6 +14,8 @@ from decimal import Decimal
 import pytest
 from harness import RawFolder, Warehouse, build
 
+pytestmark = pytest.mark.slow  # a dbt build of its fixture (`make test-fast` skips it)
+
 JAN, FEB = "2024-01-01", "2024-02-01"
 
 
