@@ -179,8 +179,9 @@ def columns_match_catalog(model: Model) -> RuleViolation | None:
 # Spark's Hive metastore keeps a column comment in a varchar(256): dbt's persisted docs
 # longer than that make Spark retry for 20 s, log a stack trace and store the table in a
 # Spark-only format.
-MART_DEPTH_MAX = 7
 COLUMN_DESCRIPTION_MAX = 256
+# A mart's longest chain of models from a source, itself included (issue 8).
+MART_DEPTH_MAX = 7
 
 
 @rule

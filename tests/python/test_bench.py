@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -48,14 +50,16 @@ def test_bad_sizes_are_one_line_and_exit_code_2(capsys: pytest.CaptureFixture[st
     assert len(err) == 2 and all(line.startswith("error: ") for line in err)
 
 
-def test_the_daily_run_is_labelled_incremental_when_models_use_the_projects_macro(
-        tmp_path, monkeypatch) -> None:
-    models = tmp_path / "models"
-    models.mkdir()
-    (tmp_path / "dbt_project.yml").write_text("models: {}\n")
-    (models / "a.sql").write_text("{{ config(materialized='table') }}\nselect 1")
-    monkeypatch.setattr(bench, "PROJECT_DIR", tmp_path)
-    assert not bench.has_incremental_models()
-    (models / "b.sql").write_text(
-        "{{ config(\n    materialized=cs_incremental_materialization(),\n) }}\nselect 1")
-    assert bench.has_incremental_models()
+def test_the_daily_run_is_labelled_incremental_when_dbt_resolved_a_model_so(
+        tmp_path) -> None:
+    def manifest(materialized: str) -> Path:
+        path = tmp_path / f"{materialized}.json"
+        path.write_text(json.dumps({"nodes": {
+            "model.p.a": {"resource_type": "model", "config": {"materialized": "table"}},
+            "test.p.t": {"resource_type": "test", "config": {"materialized": "test"}},
+            "model.p.b": {"resource_type": "model",
+                          "config": {"materialized": materialized}},
+        }}))
+        return path
+    assert not bench.has_incremental_models(manifest("view"))
+    assert bench.has_incremental_models(manifest("incremental"))
