@@ -25,24 +25,30 @@
 {%- endmacro %}
 
 {#-
-    One row per calendar month from `first_month` to `last_month` (SQL
-    expressions, first days of months, read from `bounds_relation`, a one-row
-    CTE or relation): `month_number` (0 for the first month) and `month` (a
-    date). Use as a CTE body: `spine as ({{ cs_month_spine('bounds') }})` with
-    columns first_month and last_month in `bounds`.
+    One row per calendar month from the month of the earliest `date_column` in
+    `dates_relation` (a CTE or relation; the as_of month when it has no date) to
+    the as_of month: `month_number` (0 for the first month) and `month` (a date).
+    Up to 10,000 months, built without recursion. Use as a CTE body:
+    `spine as ({{ cs_month_spine('billing_dates', 'billing_date') }})`.
 -#}
-{% macro cs_month_spine(bounds_relation) -%}
+{% macro cs_month_spine(dates_relation, date_column) -%}
     select
         month_numbers.integer_value as month_number,
         cast(
-            {{ dbt.dateadd('month', 'month_numbers.integer_value',
-                bounds_relation ~ '.first_month') }}
+            {{ dbt.dateadd('month', 'month_numbers.integer_value', 'bounds.first_month') }}
             as date
         ) as month
     from ({{ cs_integers(4) }}) as month_numbers
-    cross join {{ bounds_relation }}
+    cross join (
+        select
+            coalesce(
+                {{ cs_month_of('min(' ~ date_column ~ ')') }},
+                {{ cs_month_of(cs_as_of_date()) }}
+            ) as first_month,
+            {{ cs_month_of(cs_as_of_date()) }} as last_month
+        from {{ dates_relation }}
+    ) as bounds
     where
         month_numbers.integer_value
-        <= {{ dbt.datediff(bounds_relation ~ '.first_month',
-            bounds_relation ~ '.last_month', 'month') }}
+        <= {{ dbt.datediff('bounds.first_month', 'bounds.last_month', 'month') }}
 {%- endmacro %}

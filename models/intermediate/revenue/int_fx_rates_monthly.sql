@@ -39,18 +39,8 @@ staged_dates as (
     where rate_month <= {{ cs_as_of_date() }}
 ),
 
-bounds as (
-    select
-        coalesce(
-            {{ cs_month_of('min(first_date)') }},
-            {{ cs_month_of(cs_as_of_date()) }}
-        ) as first_month,
-        {{ cs_month_of(cs_as_of_date()) }} as last_month
-    from staged_dates
-),
-
 months as (
-    {{ cs_month_spine('bounds') }}
+    {{ cs_month_spine('staged_dates', 'first_date') }}
 ),
 
 currencies as (

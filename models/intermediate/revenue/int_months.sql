@@ -35,20 +35,10 @@ billing_dates as (
         <= {{ cs_as_of_date() }}
 ),
 
--- With no billing data at all, the spine is the as_of month alone.
-bounds as (
-    select
-        coalesce(
-            {{ cs_month_of('min(billing_date)') }},
-            {{ cs_month_of(cs_as_of_date()) }}
-        ) as first_month,
-        {{ cs_month_of(cs_as_of_date()) }} as last_month
-    from billing_dates
-),
-
--- Up to 10,000 months (833 years), built without recursion.
+-- The first billing month to the as_of month (with no billing data at all, the
+-- as_of month alone).
 spine as (
-    {{ cs_month_spine('bounds') }}
+    {{ cs_month_spine('billing_dates', 'billing_date') }}
 ),
 
 month_ends as (
