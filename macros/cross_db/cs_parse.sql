@@ -13,10 +13,19 @@
     {{ dbt.safe_cast(cs_text(column), api.Column.translate_type('date')) }}
 {%- endmacro %}
 
+{#- DuckDB: text already in the cast's own spelling (it casts and prints back to
+    itself) is taken without the regular expression, which is costlier than the
+    cast and, unlike it, runs on every row of a dictionary-encoded column rather
+    than once per distinct value; any other text takes the shape check. The length
+    keeps out years past 9999, which print back to themselves but are not dates here. -#}
 {% macro duckdb__cs_parse_date(column) -%}
+    {%- set text = cs_trim(column) -%}
     case
-        when regexp_full_match({{ cs_trim(column) }}, '\d{4}-\d{2}-\d{2}')
-            then try_cast({{ cs_trim(column) }} as date)
+        when length({{ text }}) = 10
+            and cast(try_cast({{ text }} as date) as {{ dbt.type_string() }}) = {{ text }}
+            then try_cast({{ text }} as date)
+        when regexp_full_match({{ text }}, '\d{4}-\d{2}-\d{2}')
+            then try_cast({{ text }} as date)
     end
 {%- endmacro %}
 
@@ -61,8 +70,17 @@
 
 {% macro duckdb__cs_parse_timestamp(column) -%}
     {#- ISO-8601 in UTC: '2024-03-05T14:02:11Z' or '2024-03-05 14:02:11' (a bare date
-        is midnight). The trailing Z is dropped, since the contract says UTC. -#}
+        is midnight). The trailing Z is dropped, since the contract says UTC. The
+        common spelling, 'YYYY-MM-DD[T ]HH:MM:SS' with an optional Z, whose cast
+        prints back to it with a space and no Z, skips the regular expression
+        (see the date parser). -#}
+    {%- set text = cs_trim(column) -%}
     case
+        when (length({{ text }}) = 19 or length({{ text }}) = 20 and right({{ text }}, 1) = 'Z')
+            and substr({{ text }}, 5, 1) = '-'
+            and cast(try_cast({{ text }} as timestamp) as {{ dbt.type_string() }})
+            = replace(replace({{ text }}, 'T', ' '), 'Z', '')
+            then try_cast({{ text }} as timestamp)
         when regexp_full_match(
             {{ cs_trim(column) }},
             '\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]00(:?00)?)?'
@@ -103,8 +121,13 @@
 {%- endmacro %}
 
 {% macro duckdb__cs_parse_integer(column) -%}
-    {#- DuckDB's cast rounds '3.5' to 4: only whole numbers are integers. -#}
+    {#- DuckDB's cast rounds '3.5' to 4: only whole numbers are integers. Text that
+        casts and prints back to itself skips the regular expression (see the date
+        parser). -#}
+    {%- set text = cs_trim(column) -%}
     case
+        when cast(try_cast({{ text }} as bigint) as {{ dbt.type_string() }}) = {{ text }}
+            then try_cast({{ text }} as bigint)
         when regexp_full_match({{ cs_trim(column) }}, '[+-]?\d+')
             then try_cast({{ cs_trim(column) }} as bigint)
     end

@@ -3,25 +3,20 @@
 {%- set output_columns = ['currency', 'rate_month', 'rate_to_reporting', '_loaded_at'] %}
 with
 
-source as (
+source as {{ cs_inlined() }} (
     select * from {{ source('billing', 'fx_rates') }}
 ),
 
-keyed as {{ cs_materialized() }} (
+keyed as {{ cs_inlined() }} (
     select
         {{ cs_raw_key('billing.fx_rates') }} as raw_key,
         {{ cs_raw_columns(raw_columns) }}
     from source
 ),
 
-key_copies as (
-    {{ cs_key_copies('keyed') }}
-),
-
-parsed as {{ cs_materialized() }} (
+parsed as (
     select
         keyed.*,
-        key_copies.key_hash is not null as has_copies,
 
         -- keys
         {{ cs_currency('raw_currency') }} as currency,
@@ -33,8 +28,6 @@ parsed as {{ cs_materialized() }} (
         -- timestamps
         {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
     from keyed
-    left join key_copies
-        on {{ cs_key_hash('keyed.raw_key') }} = key_copies.key_hash
 ),
 
 checked as (

@@ -6,25 +6,20 @@
     'contract_term_months', 'started_at', 'ended_at', '_loaded_at'] %}
 with
 
-source as (
+source as {{ cs_inlined() }} (
     select * from {{ source('billing', 'subscriptions') }}
 ),
 
-keyed as {{ cs_materialized() }} (
+keyed as {{ cs_inlined() }} (
     select
         {{ cs_raw_key('billing.subscriptions') }} as raw_key,
         {{ cs_raw_columns(raw_columns) }}
     from source
 ),
 
-key_copies as (
-    {{ cs_key_copies('keyed') }}
-),
-
-parsed as {{ cs_materialized() }} (
+parsed as (
     select
         keyed.*,
-        key_copies.key_hash is not null as has_copies,
 
         -- ids
         {{ cs_text('raw_subscription_id') }} as subscription_id,
@@ -44,8 +39,6 @@ parsed as {{ cs_materialized() }} (
         -- timestamps
         {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
     from keyed
-    left join key_copies
-        on {{ cs_key_hash('keyed.raw_key') }} = key_copies.key_hash
 ),
 
 checked as (

@@ -5,25 +5,20 @@
     'usage_date', '_loaded_at'] %}
 with
 
-source as (
+source as {{ cs_inlined() }} (
     select * from {{ source('product', 'usage_daily') }}
 ),
 
-keyed as {{ cs_materialized() }} (
+keyed as {{ cs_inlined() }} (
     select
         {{ cs_raw_key('product.usage_daily') }} as raw_key,
         {{ cs_raw_columns(raw_columns) }}
     from source
 ),
 
-key_copies as (
-    {{ cs_key_copies('keyed') }}
-),
-
-parsed as {{ cs_materialized() }} (
+parsed as (
     select
         keyed.*,
-        key_copies.key_hash is not null as has_copies,
 
         -- ids
         {{ cs_text('raw_customer_id') }} as customer_id,
@@ -39,8 +34,6 @@ parsed as {{ cs_materialized() }} (
         -- timestamps
         {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
     from keyed
-    left join key_copies
-        on {{ cs_key_hash('keyed.raw_key') }} = key_copies.key_hash
 ),
 
 checked as (
