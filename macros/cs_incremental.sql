@@ -173,3 +173,76 @@
         select 1 as no_cleanup_needed
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    Incremental base models (base_<system>__<table>, one row per raw row).
+
+    The raw rows a run processes: on an incremental run, every raw row of a key
+    that has a copy loaded since the watermark (the newest `_loaded_at` the table
+    holds, minus var('incremental_lookback_days')) or a copy whose `_loaded_at` is
+    missing or does not parse, and every row without a key. All copies of such a
+    key are processed together, because a new copy decides which copy is the
+    duplicate. dbt's delete+insert on `raw_key` then replaces those keys' rows;
+    the pre-hook `cs_delete_keyless_rows()` removes the keyless ones first (a null
+    key matches nothing, so delete+insert would keep them twice). With an empty
+    table, or outside an incremental run, every raw row is processed.
+
+    The keys are matched on their parts (cs_raw_key_parts), not on raw_key: joining
+    24 million usage rows on two trimmed columns takes 0.5 CPU s, building their
+    key text to compare 8 s. `relation` is the source, `table` its contract name.
+-#}
+{% macro cs_raw_rows_to_process(relation, table) -%}
+    {%- if is_incremental() -%}
+        {%- set parts = cs_raw_key_parts(table) -%}
+        {%- set since = "(select " ~ dbt.dateadd('day',
+            -(var('incremental_lookback_days') | int), 'max(_loaded_at)')
+            ~ " from " ~ this ~ ")" %}
+    select raw_rows.*
+    from {{ relation }} as raw_rows
+    inner join (
+        select distinct
+            {%- for part in parts %}
+            {{ part }} as key_part_{{ loop.index }}{{ "," if not loop.last }}
+            {%- endfor %}
+        from {{ relation }}
+        -- every row not certainly loaded before the watermark: one loaded since,
+        -- one whose _loaded_at does not parse, every row of an empty table
+        where not {{ cs_loaded_before('_loaded_at', since) }}
+    ) as delivered_keys
+        on
+        {%- for part in parts %}
+        {{ part }} = delivered_keys.key_part_{{ loop.index }}{{ " and" if not loop.last }}
+        {%- endfor %}
+
+    union all
+
+    select * from {{ relation }}
+    where {% for part in parts %}({{ part }}) is null{{ " or " if not loop.last }}{% endfor %}
+    {%- else %}
+    select * from {{ relation }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- The CTE hint for the raw rows a base model reads (its `source` CTE): inlined
+    on a full build (every raw row, see cs_inlined); materialised on an
+    incremental run, where they are the few rows of the keys delivered since the
+    last run and finding them scans the whole raw table, which the two readers of
+    `keyed` would otherwise do twice (base_product__usage_daily at 100,000
+    customers: 14 CPU s inlined, 4 materialised). -#}
+{% macro cs_raw_rows_hint() -%}
+    {%- if is_incremental() -%}
+        {{ cs_materialized() }}
+    {%- else -%}
+        {{ cs_inlined() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of an incremental base model: its keyless rows (null_key rejects),
+    which every run processes again (cs_raw_rows_to_process). -#}
+{% macro cs_delete_keyless_rows() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where raw_key is null
+    {%- else -%}
+        select 1 as no_keyless_rows_to_delete
+    {%- endif -%}
+{%- endmacro %}

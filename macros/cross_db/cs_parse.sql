@@ -71,24 +71,56 @@
 {% macro duckdb__cs_parse_timestamp(column) -%}
     {#- ISO-8601 in UTC: '2024-03-05T14:02:11Z' or '2024-03-05 14:02:11' (a bare date
         is midnight). The trailing Z is dropped, since the contract says UTC. The
-        common spelling, 'YYYY-MM-DD[T ]HH:MM:SS' with an optional Z, whose cast
-        prints back to it with a space and no Z, skips the regular expression
-        (see the date parser). -#}
+        common spelling (duckdb__cs_is_plain_timestamp) skips the regular expression
+        (see the date parser), and untrimmed skips the trimming too: a text that is
+        plain as delivered has nothing to trim, and trimming costs more than the
+        cast (6 million distinct event times: 3 CPU s with the trims, 1 without). -#}
     {%- set text = cs_trim(column) -%}
     case
-        when (length({{ text }}) = 19 or length({{ text }}) = 20 and right({{ text }}, 1) = 'Z')
-            and substr({{ text }}, 5, 1) = '-'
-            and cast(try_cast({{ text }} as timestamp) as {{ dbt.type_string() }})
-            = replace(replace({{ text }}, 'T', ' '), 'Z', '')
+        when {{ duckdb__cs_is_plain_timestamp(column) }}
+            then try_cast({{ column }} as timestamp)
+        when {{ duckdb__cs_is_plain_timestamp(text) }}
             then try_cast({{ text }} as timestamp)
         when regexp_full_match(
-            {{ cs_trim(column) }},
+            {{ text }},
             '\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]00(:?00)?)?'
         )
             then try_cast(
-                regexp_replace({{ cs_trim(column) }}, '(Z|[+-]00(:?00)?)$', '') as timestamp
+                regexp_replace({{ text }}, '(Z|[+-]00(:?00)?)$', '') as timestamp
             )
     end
+{%- endmacro %}
+
+{#- True for 'YYYY-MM-DD[T ]HH:MM:SS' with an optional Z whose cast prints back to
+    it (with a space and no Z): a timestamp the cast reads exactly as the contract
+    does. Null or false for any other text. -#}
+{% macro duckdb__cs_is_plain_timestamp(text) -%}
+    (length({{ text }}) = 19 or length({{ text }}) = 20 and right({{ text }}, 1) = 'Z')
+            and substr({{ text }}, 5, 1) = '-'
+            and cast(try_cast({{ text }} as timestamp) as {{ dbt.type_string() }})
+            = replace(replace({{ text }}, 'T', ' '), 'Z', '')
+{%- endmacro %}
+
+{#- True only for a raw text that certainly parses (cs_parse_timestamp) to a time
+    before `since`; false for any other text, one that does not parse included.
+    The incremental base models skip the rows whose `_loaded_at` it is true for. -#}
+{% macro cs_loaded_before(column, since) -%}
+    {{ return(adapter.dispatch('cs_loaded_before', 'cs_kpis')(column, since)) }}
+{%- endmacro %}
+
+{% macro default__cs_loaded_before(column, since) -%}
+    coalesce({{ cs_parse_timestamp(column) }} < {{ since }}, false)
+{%- endmacro %}
+
+{#- DuckDB: the plain spelling as delivered only (any other text is simply not
+    skipped): the whole parser in a filter costs 13 CPU s over 6 million event
+    rows, this 1.6 s. -#}
+{% macro duckdb__cs_loaded_before(column, since) -%}
+    coalesce(
+        {{ duckdb__cs_is_plain_timestamp(column) }}
+        and try_cast({{ column }} as timestamp) < {{ since }},
+        false
+    )
 {%- endmacro %}
 
 {#- As on DuckDB: hours 00-23 (24:00:00 is the next midnight), minutes and seconds

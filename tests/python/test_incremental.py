@@ -14,7 +14,13 @@ Day 2's changes (each one touches months the previous run already built):
   var('incremental_lookback_days') = 3) that only reached the warehouse on day 2:
   C4's period from December, the earliest month day 2 touches;
 - a changed EUR rate for February (a newer copy of an FX key);
-- a new period for C1 in April, the new as_of month.
+- a new period for C1 in April, the new as_of month;
+- in the incremental base models (usage, ticket events, tickets, invoices,
+  survey responses): a newer copy of an old usage day, of an old status change,
+  of a ticket and of an invoice (the older copies become duplicate_key rejects),
+  a late usage row and a late event within the lookback, a new day, a new survey
+  answer, and a second keyless row (null_key). Day 1 already has a keyless usage row and one
+  whose _loaded_at does not parse, which every run processes again.
 """
 
 from __future__ import annotations
@@ -69,6 +75,20 @@ def _day1(raw: RawFolder) -> Billing:
                 due_date=start, _loaded_at=loaded_at)
     billing.period("S-C2", "C2", "2024-02-01", "2024-04-01", 200, currency="EUR",
                    _loaded_at=EARLY)
+    for customer_id, usage_date, loaded_at in (("C1", "2024-03-01", EARLY),
+                                               ("C1", "2024-03-02", EARLY),
+                                               ("C2", "2024-03-05", DAY1),
+                                               (None, "2024-03-06", EARLY),
+                                               ("C2", "2024-03-07", "not a time")):
+        raw.add("product.usage_daily", customer_id=customer_id, usage_date=usage_date,
+                active_users=2, _loaded_at=loaded_at)
+    raw.add("support.tickets", ticket_id="T1", customer_id="C1",
+            created_at="2024-03-01 09:00:00", _loaded_at=EARLY)
+    raw.add("support.ticket_events", event_id="E1", ticket_id="T1",
+            event_at="2024-03-01 09:00:00", event_type="customer_message", _loaded_at=EARLY)
+    raw.add("support.ticket_events", event_id="E2", ticket_id="T1",
+            event_at="2024-03-01 10:00:00", event_type="status_change", new_status="solved",
+            _loaded_at=EARLY)
     raw.add("billing.subscription_periods", subscription_period_id="C3-P1",
             subscription_id="S-C3", customer_id="C3", billing_interval="month",
             amount=300, period_start="2024-01-01", period_end=None, _loaded_at=EARLY)
@@ -87,6 +107,28 @@ def _day2(raw: RawFolder, billing: Billing) -> None:
     raw.add("billing.fx_rates", currency="EUR", rate_month="2024-04-01",
             rate_to_reporting="1.30", _loaded_at=DAY2)
     billing.period("S-C1", "C1", "2024-04-01", "2024-05-01", 120, _loaded_at=DAY2)
+    raw.add("product.usage_daily", customer_id="C1", usage_date="2024-03-02",
+            active_users=5, _loaded_at=DAY2)
+    raw.add("product.usage_daily", customer_id="C2", usage_date="2024-03-12",
+            active_users=3, _loaded_at=DAY1_LATE)
+    raw.add("product.usage_daily", customer_id="C1", usage_date="2024-04-09",
+            active_users=4, _loaded_at=DAY2)
+    raw.add("product.usage_daily", customer_id=None, usage_date="2024-04-09",
+            _loaded_at=DAY2)
+    raw.add("support.ticket_events", event_id="E2", ticket_id="T1",
+            event_at="2024-03-01 10:00:00", event_type="status_change", new_status="closed",
+            _loaded_at=DAY2)
+    raw.add("support.ticket_events", event_id="E3", ticket_id="T1",
+            event_at="2024-03-12 09:00:00", event_type="customer_message",
+            _loaded_at=DAY1_LATE)
+    raw.add("support.tickets", ticket_id="T1", customer_id="C1", status="closed",
+            created_at="2024-03-01 09:00:00", _loaded_at=DAY2)
+    raw.add("billing.invoices", invoice_id="I-C1-2024-03-01", customer_id="C1",
+            subscription_id="S-C1", amount=100, issued_at="2024-03-01 00:00:00",
+            due_date="2024-03-01", status="void", _loaded_at=DAY2)
+    raw.add("surveys.survey_responses", response_id="R1", customer_id="C1",
+            survey_type="nps", score=9, responded_at="2024-04-02 10:00:00",
+            _loaded_at=DAY2)
 
 
 def _build(workdir, duckdb_path, raw: RawFolder, as_of: str, full_refresh: bool) -> None:
@@ -108,7 +150,8 @@ def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         "and (table_name like 'kpi\\_%' escape '\\' "
         "or table_name like 'dim\\_%' escape '\\' or table_name like 'fct\\_%' escape '\\' "
         "or table_name in ('stg_audit__rejected_rows', 'int_customer_months', "
-        "'int_customer_mrr_by_currency_monthly')) order by 1"
+        "'int_customer_mrr_by_currency_monthly') or table_name like 'base\\_%' escape '\\')"
+        " order by 1"
     ).fetchall()
     return [name for (name,) in rows]
 
@@ -137,7 +180,9 @@ def warehouses(tmp_path_factory):
 
     full_db = root / "full.duckdb"
     _build(root / "full", full_db, raw, AS_OF_2, full_refresh=True)
-    return {"day1": root / "day1.duckdb", "incremental": incremental_db, "full": full_db}
+    return {"day1": root / "day1.duckdb", "incremental": incremental_db, "full": full_db,
+            "incremental_run": root / "incremental" / "target" / "run" / "cs_kpis" / "models"
+            / "staging"}
 
 
 def test_incremental_run_equals_full_refresh(warehouses):
@@ -186,10 +231,16 @@ def test_older_copy_is_a_duplicate_key_reject(warehouses):
             "select column_name from information_schema.columns "
             "where table_name = 'stg_audit__rejected_rows'").fetchall()}
         key = "raw_key" if "raw_key" in columns else "row_key"
-        rows = con.execute(
-            f"select rejection_reason from main.stg_audit__rejected_rows where {key} = "
-            "'C3-P1'").fetchall()
-        assert rows == [("duplicate_key",)]
+        for raw_key in ("C3-P1", "C1|2024-03-02", "E2", "T1", "I-C1-2024-03-01"):
+            rows = con.execute(
+                f"select rejection_reason from main.stg_audit__rejected_rows where {key} = ?",
+                [raw_key]).fetchall()
+            assert rows == [("duplicate_key",)], raw_key
+        # the keyless usage rows of both days, each once (none kept twice by the run)
+        keyless = con.execute(
+            "select count(*) from main.base_product__usage_daily where raw_key is null"
+        ).fetchone()[0]
+        assert keyless == 2
     finally:
         con.close()
 
@@ -209,3 +260,16 @@ def test_incremental_run_kept_months_before_the_changes(warehouses):
                               ("2024-02", DAY2), ("2024-03", DAY2), ("2024-04", DAY2)]
     finally:
         con.close()
+
+
+def test_base_models_ran_incrementally(warehouses):
+    """Day 2 changed the big base models by delete+insert on raw_key, not by a
+    rebuild (the statement dbt ran for each model is in target/run)."""
+    run = warehouses["incremental_run"]
+    for model in ("product/base/base_product__usage_daily",
+                  "support/base/base_support__ticket_events",
+                  "support/base/base_support__tickets", "billing/base/base_billing__invoices",
+                  "surveys/base/base_surveys__survey_responses"):
+        sql = (run / f"{model}.sql").read_text().lower()
+        assert "delete from" in sql and "raw_key" in sql, model
+        assert "create table" not in sql.split("delete from")[1], model

@@ -3,10 +3,19 @@
 {%- set raw_columns = cs_raw_columns_of('product.usage_daily') -%}
 {%- set output_columns = ['customer_id', 'active_users', 'sessions', 'key_events',
     'usage_date', '_loaded_at'] %}
+{{ config(
+    materialized=cs_incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='raw_key',
+    on_schema_change='fail',
+    pre_hook=["{{ cs_delete_keyless_rows() }}"]
+) }}
 with
 
-source as {{ cs_inlined() }} (
-    select * from {{ source('product', 'usage_daily') }}
+-- every raw row; on an incremental run the rows of the keys delivered since
+-- the last run
+source as {{ cs_raw_rows_hint() }} (
+    {{ cs_raw_rows_to_process(source('product', 'usage_daily'), 'product.usage_daily') }}
 ),
 
 keyed as {{ cs_inlined() }} (

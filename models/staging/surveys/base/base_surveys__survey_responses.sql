@@ -3,10 +3,19 @@
 {%- set raw_columns = cs_raw_columns_of('surveys.survey_responses') -%}
 {%- set output_columns = ['response_id', 'customer_id', 'respondent_id', 'ticket_id',
     'survey_type', 'comment', 'score', 'responded_at', '_loaded_at'] %}
+{{ config(
+    materialized=cs_incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='raw_key',
+    on_schema_change='fail',
+    pre_hook=["{{ cs_delete_keyless_rows() }}"]
+) }}
 with
 
-source as {{ cs_inlined() }} (
-    select * from {{ source('surveys', 'survey_responses') }}
+-- every raw row; on an incremental run the rows of the keys delivered since
+-- the last run
+source as {{ cs_raw_rows_hint() }} (
+    {{ cs_raw_rows_to_process(source('surveys', 'survey_responses'), 'surveys.survey_responses') }}
 ),
 
 keyed as {{ cs_inlined() }} (
