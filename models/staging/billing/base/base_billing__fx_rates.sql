@@ -3,8 +3,10 @@
 {%- set output_columns = ['currency', 'rate_month', 'rate_to_reporting', '_loaded_at'] %}
 with
 
-source as {{ cs_inlined() }} (
-    select * from {{ source('billing', 'fx_rates') }}
+-- every raw row; on an incremental run the rows of the keys delivered since
+-- the last run
+source as {{ cs_raw_rows_hint() }} (
+    {{ cs_raw_rows_to_process(source('billing', 'fx_rates'), 'billing.fx_rates') }}
 ),
 
 keyed as {{ cs_inlined() }} (

@@ -3,13 +3,6 @@
 {%- set output_columns = ['invoice_id', 'customer_id', 'subscription_id', 'invoice_type',
     'currency', 'status', 'amount', 'tax_amount', 'due_date', 'issued_at', 'paid_at',
     '_loaded_at'] %}
-{{ config(
-    materialized=cs_incremental_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='raw_key',
-    on_schema_change='fail',
-    pre_hook=["{{ cs_delete_keyless_rows() }}"]
-) }}
 with
 
 -- every raw row; on an incremental run the rows of the keys delivered since

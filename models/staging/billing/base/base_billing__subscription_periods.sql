@@ -8,8 +8,10 @@
     'period_start', 'period_end', '_loaded_at'] %}
 with
 
-source as {{ cs_inlined() }} (
-    select * from {{ source('billing', 'subscription_periods') }}
+-- every raw row; on an incremental run the rows of the keys delivered since
+-- the last run
+source as {{ cs_raw_rows_hint() }} (
+    {{ cs_raw_rows_to_process(source('billing', 'subscription_periods'), 'billing.subscription_periods') }}
 ),
 
 keyed as {{ cs_inlined() }} (

@@ -6,8 +6,10 @@
     'contract_term_months', 'started_at', 'ended_at', '_loaded_at'] %}
 with
 
-source as {{ cs_inlined() }} (
-    select * from {{ source('billing', 'subscriptions') }}
+-- every raw row; on an incremental run the rows of the keys delivered since
+-- the last run
+source as {{ cs_raw_rows_hint() }} (
+    {{ cs_raw_rows_to_process(source('billing', 'subscriptions'), 'billing.subscriptions') }}
 ),
 
 keyed as {{ cs_inlined() }} (

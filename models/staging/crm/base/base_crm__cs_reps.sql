@@ -4,8 +4,10 @@
 {%- set output_columns = ['rep_id', 'team', 'hired_at', 'left_at', '_loaded_at'] %}
 with
 
-source as {{ cs_inlined() }} (
-    select * from {{ source('crm', 'cs_reps') }}
+-- every raw row; on an incremental run the rows of the keys delivered since
+-- the last run
+source as {{ cs_raw_rows_hint() }} (
+    {{ cs_raw_rows_to_process(source('crm', 'cs_reps'), 'crm.cs_reps') }}
 ),
 
 keyed as {{ cs_inlined() }} (

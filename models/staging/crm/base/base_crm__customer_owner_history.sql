@@ -7,8 +7,10 @@
     '_loaded_at'] %}
 with
 
-source as {{ cs_inlined() }} (
-    select * from {{ source('crm', 'customer_owner_history') }}
+-- every raw row; on an incremental run the rows of the keys delivered since
+-- the last run
+source as {{ cs_raw_rows_hint() }} (
+    {{ cs_raw_rows_to_process(source('crm', 'customer_owner_history'), 'crm.customer_owner_history') }}
 ),
 
 keyed as {{ cs_inlined() }} (

@@ -6,8 +6,10 @@
     'country_code', 'is_test_account', 'created_at', '_loaded_at'] %}
 with
 
-source as {{ cs_inlined() }} (
-    select * from {{ source('crm', 'customers') }}
+-- every raw row; on an incremental run the rows of the keys delivered since
+-- the last run
+source as {{ cs_raw_rows_hint() }} (
+    {{ cs_raw_rows_to_process(source('crm', 'customers'), 'crm.customers') }}
 ),
 
 keyed as {{ cs_inlined() }} (

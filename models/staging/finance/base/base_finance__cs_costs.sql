@@ -5,8 +5,10 @@
     '_loaded_at'] %}
 with
 
-source as {{ cs_inlined() }} (
-    select * from {{ source('finance', 'cs_costs') }}
+-- every raw row; on an incremental run the rows of the keys delivered since
+-- the last run
+source as {{ cs_raw_rows_hint() }} (
+    {{ cs_raw_rows_to_process(source('finance', 'cs_costs'), 'finance.cs_costs') }}
 ),
 
 keyed as {{ cs_inlined() }} (

@@ -3,13 +3,6 @@
 {%- set raw_columns = cs_raw_columns_of('product.usage_daily') -%}
 {%- set output_columns = ['customer_id', 'active_users', 'sessions', 'key_events',
     'usage_date', '_loaded_at'] %}
-{{ config(
-    materialized=cs_incremental_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='raw_key',
-    on_schema_change='fail',
-    pre_hook=["{{ cs_delete_keyless_rows() }}"]
-) }}
 with
 
 -- every raw row; on an incremental run the rows of the keys delivered since

@@ -3,13 +3,6 @@
 {%- set raw_columns = cs_raw_columns_of('support.ticket_events') -%}
 {%- set output_columns = ['event_id', 'ticket_id', 'actor_id', 'event_type', 'new_status',
     'is_public', 'event_at', '_loaded_at'] %}
-{{ config(
-    materialized=cs_incremental_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='raw_key',
-    on_schema_change='fail',
-    pre_hook=["{{ cs_delete_keyless_rows() }}"]
-) }}
 with
 
 -- every raw row; on an incremental run the rows of the keys delivered since

@@ -4,13 +4,6 @@
 {%- set raw_columns = cs_raw_columns_of('support.tickets') -%}
 {%- set output_columns = ['ticket_id', 'customer_id', 'assignee_id', 'channel', 'priority',
     'subject', 'status', 'created_at', '_loaded_at'] %}
-{{ config(
-    materialized=cs_incremental_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='raw_key',
-    on_schema_change='fail',
-    pre_hook=["{{ cs_delete_keyless_rows() }}"]
-) }}
 with
 
 -- every raw row; on an incremental run the rows of the keys delivered since

@@ -3,13 +3,6 @@
 {%- set raw_columns = cs_raw_columns_of('surveys.survey_responses') -%}
 {%- set output_columns = ['response_id', 'customer_id', 'respondent_id', 'ticket_id',
     'survey_type', 'comment', 'score', 'responded_at', '_loaded_at'] %}
-{{ config(
-    materialized=cs_incremental_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='raw_key',
-    on_schema_change='fail',
-    pre_hook=["{{ cs_delete_keyless_rows() }}"]
-) }}
 with
 
 -- every raw row; on an incremental run the rows of the keys delivered since
