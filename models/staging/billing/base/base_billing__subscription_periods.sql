@@ -11,7 +11,9 @@ with
 -- every raw row; on an incremental run the rows of the keys delivered since
 -- the last run
 source as {{ cs_raw_rows_hint() }} (
-    {{ cs_raw_rows_to_process(source('billing', 'subscription_periods'), 'billing.subscription_periods') }}
+    {{ cs_raw_rows_to_process(
+        source('billing', 'subscription_periods'), 'billing.subscription_periods'
+    ) }}
 ),
 
 keyed as {{ cs_inlined() }} (

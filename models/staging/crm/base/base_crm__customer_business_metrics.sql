@@ -8,7 +8,9 @@ with
 -- every raw row; on an incremental run the rows of the keys delivered since
 -- the last run
 source as {{ cs_raw_rows_hint() }} (
-    {{ cs_raw_rows_to_process(source('crm', 'customer_business_metrics'), 'crm.customer_business_metrics') }}
+    {{ cs_raw_rows_to_process(
+        source('crm', 'customer_business_metrics'), 'crm.customer_business_metrics'
+    ) }}
 ),
 
 keyed as {{ cs_inlined() }} (

@@ -10,7 +10,9 @@ with
 -- every raw row; on an incremental run the rows of the keys delivered since
 -- the last run
 source as {{ cs_raw_rows_hint() }} (
-    {{ cs_raw_rows_to_process(source('crm', 'customer_owner_history'), 'crm.customer_owner_history') }}
+    {{ cs_raw_rows_to_process(
+        source('crm', 'customer_owner_history'), 'crm.customer_owner_history'
+    ) }}
 ),
 
 keyed as {{ cs_inlined() }} (
