@@ -25,12 +25,15 @@
 {#- The newest `_loaded_at` among the raw rows (clean or rejected) the revenue
     state reads (`state_inputs`: a mapping of names to the base models, refs
     the calling model lists): stored on every row as `_inputs_loaded_at`; its
-    maximum in the table is the next run's watermark. -#}
+    maximum in the table is the next run's watermark. A row stamped after this
+    run started (a loader's clock gone wrong) does not count: it would move the
+    watermark into the future, and every row loaded until then would be skipped. -#}
 {% macro cs_revenue_inputs_loaded_at(state_inputs) -%}
     (
         select max(_loaded_at) from (
             {%- for relation in state_inputs.values() %}
             select max(_loaded_at) as _loaded_at from {{ relation }}
+            where _loaded_at <= {{ cs_run_started_at() }}
             {%- if not loop.last %}
             union all
             {%- endif %}
@@ -178,9 +181,11 @@
     Incremental base models (base_<system>__<table>, one row per raw row).
 
     The raw rows a run processes: on an incremental run, every raw row of a key
-    that has a copy loaded since the watermark (the newest `_loaded_at` the table
-    holds, minus var('incremental_lookback_days')) or a copy whose `_loaded_at` is
-    missing or does not parse, and every row without a key. All copies of such a
+    with a copy not certainly loaded before the watermark (the newest `_loaded_at`
+    the table holds, minus var('incremental_lookback_days'); cs_loaded_before):
+    one loaded since, or one whose `_loaded_at` is missing or does not parse; and
+    every row without a key. A row stamped after the run started does not move the
+    watermark (see cs_revenue_inputs_loaded_at); it is simply processed again. All copies of such a
     key are processed together, because a new copy decides which copy is the
     duplicate. dbt's delete+insert on `raw_key` then replaces those keys' rows;
     the pre-hook `cs_delete_keyless_rows()` removes the keyless ones first (a null
@@ -196,7 +201,7 @@
         {%- set parts = cs_raw_key_parts(table) -%}
         {%- set since = "(select " ~ dbt.dateadd('day',
             -(var('incremental_lookback_days') | int), 'max(_loaded_at)')
-            ~ " from " ~ this ~ ")" %}
+            ~ " from " ~ this ~ " where _loaded_at <= " ~ cs_run_started_at() ~ ")" %}
     select raw_rows.*
     from {{ relation }} as raw_rows
     inner join (
@@ -205,8 +210,8 @@
             {{ part }} as key_part_{{ loop.index }}{{ "," if not loop.last }}
             {%- endfor %}
         from {{ relation }}
-        -- every row not certainly loaded before the watermark: one loaded since,
-        -- one whose _loaded_at does not parse, every row of an empty table
+        -- every row not certainly loaded before the watermark (all of them when
+        -- the table is empty: the watermark is null)
         where not {{ cs_loaded_before('_loaded_at', since) }}
     ) as delivered_keys
         on
@@ -245,4 +250,10 @@
     {%- else -%}
         select 1 as no_keyless_rows_to_delete
     {%- endif -%}
+{%- endmacro %}
+
+{#- When this dbt invocation started (UTC), as a timestamp literal: the latest
+    `_loaded_at` a watermark may take. -#}
+{% macro cs_run_started_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}

@@ -15,11 +15,12 @@ Day 2's changes (each one touches months the previous run already built):
   C4's period from December, the earliest month day 2 touches;
 - a changed EUR rate for February (a newer copy of an FX key);
 - a new period for C1 in April, the new as_of month;
-- in the incremental base models: a newer copy of an old usage day, of an old status change,
-  of a ticket and of an invoice (the older copies become duplicate_key rejects),
-  a late usage row and a late event within the lookback, a new day, a new survey
-  answer, and a second keyless row (null_key). Day 1 already has a keyless usage row and one
-  whose _loaded_at does not parse, which every run processes again.
+- in the incremental base models: a newer copy of an old usage day, of an old
+  status change, of a ticket and of an invoice (the older copies become
+  duplicate_key rejects), a late usage row and a late event within the lookback,
+  a new day, a new survey answer and a second keyless row (null_key). Day 1
+  already has a keyless usage row and one whose _loaded_at does not parse, which
+  every run processes again.
 """
 
 from __future__ import annotations
