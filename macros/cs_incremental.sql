@@ -9,19 +9,6 @@
     `--full-refresh` builds the same rows from scratch.
 -#}
 
-{#- Materialisation for the incremental models: `incremental` where dbt's
-    delete+insert strategy exists (DuckDB, PostgreSQL, Snowflake, Redshift), a
-    plain table elsewhere (Spark parquet tables and BigQuery cannot delete by
-    key without a table format or partitioning), so the same SQL runs
-    everywhere and `is_incremental()` is simply false there. -#}
-{% macro cs_incremental_materialization() -%}
-    {%- if target.type in ('duckdb', 'postgres', 'snowflake', 'redshift') -%}
-        incremental
-    {%- else -%}
-        table
-    {%- endif -%}
-{%- endmacro %}
-
 {#- The newest `_loaded_at` among the raw rows (clean or rejected) the revenue
     state reads (`state_inputs`: a mapping of names to the base models, refs
     the calling model lists): stored on every row as `_inputs_loaded_at`; its
@@ -68,9 +55,7 @@
     {%- set periods = state_inputs['periods'] -%}
     {%- set owner_history = state_inputs['owner_history'] -%}
     {%- if is_incremental() -%}
-        {%- set lookback_days = var('incremental_lookback_days') | int -%}
-        {%- set since = "(select " ~ dbt.dateadd(
-            'day', -lookback_days, 'max(_inputs_loaded_at)') ~ " from " ~ this ~ ")" -%}
+        {%- set since = cs_lookback_since('_inputs_loaded_at') -%}
     {%- endif -%}
     select min(candidate_month) as recompute_from_month
     from (
@@ -184,9 +169,9 @@
     with a copy not certainly loaded before the watermark (the newest `_loaded_at`
     the table holds, minus var('incremental_lookback_days'); cs_loaded_before):
     one loaded since, or one whose `_loaded_at` is missing or does not parse; and
-    every row without a key. A row stamped after the run started does not move the
-    watermark (see cs_revenue_inputs_loaded_at); it is simply processed again. All copies of such a
-    key are processed together, because a new copy decides which copy is the
+    every row without a key (a row stamped after the run started does not move the
+    watermark: cs_lookback_since; it is simply processed again). All copies of such
+    a key are processed together, because a new copy decides which copy is the
     duplicate. dbt's delete+insert on `raw_key` then replaces those keys' rows;
     the pre-hook `cs_delete_keyless_rows()` removes the keyless ones first (a null
     key matches nothing, so delete+insert would keep them twice). With an empty
@@ -199,9 +184,7 @@
 {% macro cs_raw_rows_to_process(relation, table) -%}
     {%- if is_incremental() -%}
         {%- set parts = cs_raw_key_parts(table) -%}
-        {%- set since = "(select " ~ dbt.dateadd('day',
-            -(var('incremental_lookback_days') | int), 'max(_loaded_at)')
-            ~ " from " ~ this ~ " where _loaded_at <= " ~ cs_run_started_at() ~ ")" %}
+        {%- set since = cs_lookback_since('_loaded_at') %}
     select raw_rows.*
     from {{ relation }} as raw_rows
     inner join (
@@ -250,6 +233,19 @@
     {%- else -%}
         select 1 as no_keyless_rows_to_delete
     {%- endif -%}
+{%- endmacro %}
+
+{#- A scalar subquery: the watermark of an incremental model, the newest `column`
+    its table holds that is not after this run's start, minus
+    var('incremental_lookback_days'); null while the table is empty. Raw rows
+    stamped since then are looked at again. -#}
+{% macro cs_lookback_since(column) -%}
+    (
+        select {{ dbt.dateadd('day', -(var('incremental_lookback_days') | int),
+            'max(' ~ column ~ ')') }}
+        from {{ this }}
+        where {{ column }} <= {{ cs_run_started_at() }}
+    )
 {%- endmacro %}
 
 {#- When this dbt invocation started (UTC), as a timestamp literal: the latest

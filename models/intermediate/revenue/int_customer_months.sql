@@ -8,11 +8,11 @@
     'customers': ref('base_crm__customers'),
     'owner_history': ref('base_crm__customer_owner_history'),
 } %}
+{#- incremental where the engine has delete+insert (materialisation and schema-change
+    rule: dbt_project.yml) -#}
 {{ config(
-    materialized=cs_incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='month',
-    on_schema_change='fail',
     post_hook=["{{ cs_delete_months_outside_spine(ref('int_months')) }}"]
 ) }}
 with
