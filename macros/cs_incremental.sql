@@ -2,19 +2,25 @@
     Incremental daily runs of the revenue state (see DECISIONLOG.md, "Incremental
     daily runs").
 
-    A month-grained incremental model replaces whole months: every run deletes
-    and re-inserts each month from `cs_revenue_recompute_from_month()` on
-    (delete+insert on unique_key `month`), so a row that vanishes inside a
-    recomputed month (a period replaced by a newer copy) cannot linger.
+    The two customer-grained revenue tables recompute by customer, not by month:
+    a run redoes every month from `recompute_from_month` for every customer (the
+    months the moving as_of date touches), and the whole history of each customer
+    whose raw rows changed since the last run. A pre-hook stores that scope in a
+    temporary table (cs_revenue_scope_create) and deletes the rows it covers
+    (cs_revenue_scope_delete); the model then computes those rows again from the
+    same scope and dbt appends them. Deleting first is what removes a row that
+    vanishes (a customer's first paid month moved later, a customer turned test
+    account): nothing of the old state inside the scope survives the run.
+    The hooks run inside the model's transaction, so a failed run changes nothing.
     `--full-refresh` builds the same rows from scratch.
 -#}
 
 {#- The newest `_loaded_at` among the raw rows (clean or rejected) the revenue
-    state reads (`state_inputs`: a mapping of names to the base models, refs
-    the calling model lists): stored on every row as `_inputs_loaded_at`; its
-    maximum in the table is the next run's watermark. A row stamped after this
-    run started (a loader's clock gone wrong) does not count: it would move the
-    watermark into the future, and every row loaded until then would be skipped. -#}
+    state reads (`state_inputs`, cs_revenue_state_inputs()): stored on every row as
+    `_inputs_loaded_at`; its maximum in the table is the next run's watermark. A
+    row stamped after this run started (a loader's clock gone wrong) does not
+    count: it would move the watermark into the future, and every row loaded
+    until then would be skipped. -#}
 {% macro cs_revenue_inputs_loaded_at(state_inputs) -%}
     (
         select max(_loaded_at) from (
@@ -29,31 +35,35 @@
     )
 {%- endmacro %}
 
+{#- The raw rows the revenue state reads, by name: the base models (clean and
+    rejected rows, every copy of a key) of periods, subscriptions, FX rates,
+    customers and owner history. Both revenue tables and their hooks call it, so
+    the list cannot differ between them. -#}
+{% macro cs_revenue_state_inputs() -%}
+    {%- do return({
+        'periods': ref('base_billing__subscription_periods'),
+        'subscriptions': ref('base_billing__subscriptions'),
+        'fx_rates': ref('base_billing__fx_rates'),
+        'customers': ref('base_crm__customers'),
+        'owner_history': ref('base_crm__customer_owner_history'),
+    }) -%}
+{%- endmacro %}
+
 {#-
     A one-row, one-column query (`recompute_from_month`): the first month whose
-    state may differ from what `this` holds. Candidates (the earliest wins):
+    state may differ from what `this` holds for every customer. Candidates (the
+    earliest wins):
     - the as_of month (its snapshot date moves with as_of) and the last month
       already stored (the previous as_of month);
     - the first month of int_months when the table is empty or its first month
       moved (month_number counts from it);
-    - for every raw key with a copy loaded since the watermark minus
-      var('incremental_lookback_days'): the month of the earliest date of any
-      copy of that key, old or new, clean or rejected (a newer copy replaces the
-      older one, so the months of both change), and of every row of the same
-      subscription (periods) or customer (owner ranges) whose range overlaps a
-      new row's (the overlap check can reject it): periods by period_start,
-      owner ranges by valid_from, FX rates by rate_month;
-    - a customer or subscription row loaded since then: the first period start
-      of that customer or subscription (its segment, test flag or validity
-      changes every month it has).
-    Outside an incremental run it is the first month of int_months.
-    `months` is int_months; `state_inputs` maps periods, subscriptions,
-    fx_rates, customers and owner_history to their base models (the calling
-    model's refs: no ref hides in this macro).
+    - for every FX key with a copy loaded since the watermark minus
+      var('incremental_lookback_days'): the earliest rate_month of any copy (a
+      rate values every customer billed in that currency).
+    Outside an incremental run it is the first month of int_months. Changes that
+    belong to one customer are not here: cs_revenue_changed_customers.
 -#}
 {% macro cs_revenue_recompute_from_month(months, state_inputs) -%}
-    {%- set periods = state_inputs['periods'] -%}
-    {%- set owner_history = state_inputs['owner_history'] -%}
     {%- if is_incremental() -%}
         {%- set since = cs_lookback_since('_inputs_loaded_at') -%}
     {%- endif -%}
@@ -75,15 +85,44 @@
 
         union all
 
-        select {{ cs_month_of('min(period_start)') }} as candidate_month
-        from {{ periods }}
+        select min(rate_month) as candidate_month
+        from {{ state_inputs['fx_rates'] }}
+        where raw_key in (
+            select raw_key from {{ state_inputs['fx_rates'] }}
+            where _loaded_at >= {{ since }}
+        )
+        {%- endif %}
+    ) as candidates
+{%- endmacro %}
+
+{#-
+    The customers (one row each, `customer_id`) whose revenue state may have
+    changed in any month since the last run: every customer named by
+    - any copy, old or new, clean or rejected, of a period or owner-history key
+      with a copy loaded since the watermark minus var('incremental_lookback_days')
+      (a newer copy replaces the older one, and may name another customer);
+    - a period of the same subscription, or an owner range of the same customer,
+      overlapping a row loaded since then (the overlap check can reject either);
+    - a customer row loaded since then (its segment, test flag or validity);
+    - a period of a subscription loaded since then, or of a subscription of such
+      a customer (whether a period's subscription is known depends on both).
+    Their whole history is recomputed (a few months more than needed, but a
+    customer's history is at most a few dozen rows). Incremental runs only.
+-#}
+{% macro cs_revenue_changed_customers(state_inputs) -%}
+    {%- set periods = state_inputs['periods'] -%}
+    {%- set owner_history = state_inputs['owner_history'] -%}
+    {%- set since = cs_lookback_since('_inputs_loaded_at') -%}
+    select distinct customer_id
+    from (
+        select customer_id from {{ periods }}
         where raw_key in (
             select raw_key from {{ periods }} where _loaded_at >= {{ since }}
         )
 
         union all
 
-        select {{ cs_month_of('min(other.period_start)') }} as candidate_month
+        select other.customer_id
         from {{ periods }} as other
         inner join {{ periods }} as changed
             on other.subscription_id = changed.subscription_id
@@ -99,9 +138,7 @@
 
         union all
 
-        select {{ cs_month_of(cs_to_reporting_date('min(valid_from)')) }}
-            as candidate_month
-        from {{ owner_history }}
+        select customer_id from {{ owner_history }}
         where raw_key in (
             select raw_key from {{ owner_history }}
             where _loaded_at >= {{ since }}
@@ -109,8 +146,7 @@
 
         union all
 
-        select {{ cs_month_of(cs_to_reporting_date('min(other.valid_from)')) }}
-            as candidate_month
+        select other.customer_id
         from {{ owner_history }} as other
         inner join {{ owner_history }} as changed
             on other.customer_id = changed.customer_id
@@ -126,39 +162,102 @@
 
         union all
 
-        select min(rate_month) as candidate_month
-        from {{ state_inputs['fx_rates'] }}
-        where raw_key in (
-            select raw_key from {{ state_inputs['fx_rates'] }}
-            where _loaded_at >= {{ since }}
-        )
+        select raw_key as customer_id from {{ state_inputs['customers'] }}
+        where _loaded_at >= {{ since }}
 
         union all
 
-        select {{ cs_month_of('min(period_start)') }} as candidate_month
-        from {{ periods }}
-        where customer_id in (
-            select raw_key from {{ state_inputs['customers'] }}
+        select customer_id from {{ periods }}
+        where subscription_id in (
+            select raw_key from {{ state_inputs['subscriptions'] }}
             where _loaded_at >= {{ since }}
         )
             or subscription_id in (
-                select raw_key from {{ state_inputs['subscriptions'] }}
-                where _loaded_at >= {{ since }}
+                select subscription_id from {{ state_inputs['subscriptions'] }}
+                where customer_id in (
+                    select raw_key from {{ state_inputs['customers'] }}
+                    where _loaded_at >= {{ since }}
+                )
             )
-        {%- endif %}
-    ) as candidates
+    ) as named
+    where customer_id is not null
 {%- endmacro %}
 
-{#- Post-hook of a month-grained incremental model: months no longer in
-    int_months (as_of moved back, or the first month moved later) are removed;
-    every other month was either kept or replaced whole. -#}
-{% macro cs_delete_months_outside_spine(months) -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }}
-        where month < (select min(month) from {{ months }})
-            or month > (select max(month) from {{ months }})
+{#- The recompute scope as rows (`customer_id`, `recompute_from_month`): one row
+    with a null customer_id, every customer from that month on, and one row per
+    changed customer, from the first month of int_months. Computed from `this`
+    before the run changes it. -#}
+{% macro cs_revenue_recompute_scope(months, state_inputs) -%}
+    select
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        recompute_from_month
+    from (
+        {{ cs_revenue_recompute_from_month(months, state_inputs) }}
+    ) as everyone
+    {%- if is_incremental() %}
+
+    union all
+
+    select
+        customer_id,
+        (select min(month) from {{ months }}) as recompute_from_month
+    from (
+        {{ cs_revenue_changed_customers(state_inputs) }}
+    ) as changed
+    {%- endif %}
+{%- endmacro %}
+
+{#- The temporary table of this run's scope (a name of this session only). -#}
+{% macro cs_revenue_scope_table() -%}
+    {{ this.identifier }}__recompute_scope
+{%- endmacro %}
+
+{#- The scope for the model's SQL: the table the pre-hook stored on an
+    incremental run or build; the same query inline otherwise (dbt compile and
+    show, where no hook runs, and a full build). -#}
+{% macro cs_revenue_scope_rows(months, state_inputs) -%}
+    {%- if is_incremental() and flags.WHICH in ['run', 'build', 'retry'] -%}
+    select customer_id, recompute_from_month from {{ cs_revenue_scope_table() }}
     {%- else -%}
-        select 1 as no_cleanup_needed
+    {{ cs_revenue_recompute_scope(months, state_inputs) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook 1 of a revenue table: store the scope. -#}
+{% macro cs_revenue_scope_create(months, state_inputs) -%}
+    {%- if is_incremental() -%}
+    create temporary table {{ cs_revenue_scope_table() }} as
+    {{ cs_revenue_recompute_scope(months, state_inputs) }}
+    {%- else -%}
+    select 1 as no_recompute_scope_needed
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook 2: delete every row the scope covers, and the months no longer in
+    int_months (as_of moved back, or its first month moved later). -#}
+{% macro cs_revenue_scope_delete(months) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where month >= (
+        select recompute_from_month from {{ cs_revenue_scope_table() }}
+        where customer_id is null
+    )
+        or month < (select min(month) from {{ months }})
+        or customer_id in (
+            select customer_id from {{ cs_revenue_scope_table() }}
+            where customer_id is not null
+        )
+    {%- else -%}
+    select 1 as no_rows_to_delete
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook: the scope is not needed after the model's rows are in. -#}
+{% macro cs_revenue_scope_drop() -%}
+    {%- if is_incremental() -%}
+    drop table {{ cs_revenue_scope_table() }}
+    {%- else -%}
+    select 1 as no_recompute_scope_to_drop
     {%- endif -%}
 {%- endmacro %}
 

@@ -15,6 +15,9 @@ Day 2's changes (each one touches months the previous run already built):
   C4's period from December, the earliest month day 2 touches;
 - a changed EUR rate for February (a newer copy of an FX key);
 - a new period for C1 in April, the new as_of month;
+- nothing for C5 (50 USD a month since November): the revenue state recomputes by
+  customer, so C5 keeps the rows day 1 computed up to the first month every
+  customer has to redo (February, the month of the changed rate);
 - in the incremental base models: a newer copy of an old usage day, of an old
   status change, of a ticket and of an invoice (the older copies become
   duplicate_key rejects), a late usage row and a late event within the lookback,
@@ -52,7 +55,7 @@ def _day1(raw: RawFolder) -> Billing:
     """Rows loaded over March; the newest one (the watermark) on the 15th."""
     billing = Billing(raw)
     for customer_id, segment in (("C1", "smb"), ("C2", "mid_market"), ("C3", "enterprise"),
-                                 ("C4", "smb")):
+                                 ("C4", "smb"), ("C5", "smb")):
         billing.customer(customer_id, segment, _loaded_at=EARLY)
         billing.subscription(f"S-{customer_id}", customer_id, started_at="2024-01-01")
     raw.add("crm.cs_reps", rep_id="R1", _loaded_at=EARLY)
@@ -75,6 +78,7 @@ def _day1(raw: RawFolder) -> Billing:
                 due_date=start, _loaded_at=loaded_at)
     billing.period("S-C2", "C2", "2024-02-01", "2024-04-01", 200, currency="EUR",
                    _loaded_at=EARLY)
+    billing.period("S-C5", "C5", "2023-11-01", None, 50, _loaded_at=EARLY)
     for customer_id, usage_date, loaded_at in (("C1", "2024-03-01", EARLY),
                                                ("C1", "2024-03-02", EARLY),
                                                ("C2", "2024-03-05", DAY1),
@@ -206,15 +210,16 @@ def test_day2_changes_reach_the_marts(warehouses):
     try:
         query = ("select month, mrr_end from main.kpi_mrr where dimension = 'overall' "
                  "order by month")
-        # Day 1, Nov..Mar, EUR at 1.10 / 1.20 / 1.15: C1 100 from November; Jan
-        # 100 + C3 300; Feb 100 + C2 200 EUR (240) + 300; Mar 100 + 230 + 300.
+        # Day 1, Nov..Mar, EUR at 1.10 / 1.20 / 1.15: C1 100 and C5 50 from
+        # November; Jan + C3 300; Feb + C2 200 EUR (240); Mar C2 at 1.15 (230).
         assert [float(m) for _, m in day1.execute(query).fetchall()] == [
-            100, 100, 400, 640, 630]
+            150, 150, 450, 690, 680]
         # Day 2, Nov..Apr: C4's late row adds 40 from December; C2's January period
         # 150 EUR at 1.10 = 165; C3 only from February, at 350; February's EUR rate
-        # is now 1.25 (C2: 250); April: C1 120, C2's periods ended, C3 350, C4 40.
+        # is now 1.25 (C2: 250); April: C1 120, C2's periods ended, C3 350, C4 40,
+        # C5 50.
         assert [float(m) for _, m in incremental.execute(query).fetchall()] == [
-            100, 140, 305, 740, 720, 510]
+            150, 190, 355, 790, 770, 560]
         months_c3 = incremental.execute(
             "select min(month) from main.int_customer_months where customer_id = 'C3'"
         ).fetchone()[0]
@@ -245,19 +250,27 @@ def test_older_copy_is_a_duplicate_key_reject(warehouses):
         con.close()
 
 
-def test_incremental_run_kept_months_before_the_changes(warehouses):
-    """The day-2 run was incremental: the earliest month it had to redo is December
-    (C4's late row), so November kept the rows day 1 computed (day 1's watermark)
-    and every later month was recomputed (day 2's)."""
+def test_incremental_run_recomputed_by_customer(warehouses):
+    """The day-2 run was incremental and recomputed by customer: C1..C4 changed, so
+    all their months were recomputed (day 2's watermark); C5 did not, so it kept
+    the rows day 1 computed (day 1's watermark) before February, the first month
+    every customer had to redo (the EUR rate of February changed)."""
     con = duckdb.connect(str(warehouses["incremental"]), read_only=True)
     try:
         for table in ("int_customer_months", "int_customer_mrr_by_currency_monthly"):
             stamps = con.execute(
-                f"select strftime(month, '%Y-%m'), strftime(max(_inputs_loaded_at), "
-                f"'%Y-%m-%d %H:%M:%S') from main.{table} group by month order by month"
+                f"select customer_id, strftime(month, '%Y-%m'), "
+                f"strftime(max(_inputs_loaded_at), '%Y-%m-%d %H:%M:%S') "
+                f"from main.{table} where customer_id in ('C1', 'C5') "
+                f"group by customer_id, month order by customer_id, month"
             ).fetchall()
-            assert stamps == [("2023-11", DAY1), ("2023-12", DAY2), ("2024-01", DAY2),
-                              ("2024-02", DAY2), ("2024-03", DAY2), ("2024-04", DAY2)]
+            months = ["2023-11", "2023-12", "2024-01", "2024-02", "2024-03", "2024-04"]
+            assert stamps == [("C1", m, DAY2) for m in months] + [
+                ("C5", m, DAY1 if m < "2024-02" else DAY2) for m in months], table
+            older = con.execute(
+                f"select distinct customer_id from main.{table} "
+                f"where _inputs_loaded_at < '{DAY2}' order by 1").fetchall()
+            assert older == [("C5",)], table
     finally:
         con.close()
 

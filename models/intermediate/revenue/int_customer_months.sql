@@ -1,19 +1,17 @@
 /* grain: one row per customer per month, first paid month to the as_of month */
 {%- set months_relation = ref('int_months') %}
 {#- the raw rows the revenue state reads (base models: clean and rejected) -#}
-{%- set state_inputs = {
-    'periods': ref('base_billing__subscription_periods'),
-    'subscriptions': ref('base_billing__subscriptions'),
-    'fx_rates': ref('base_billing__fx_rates'),
-    'customers': ref('base_crm__customers'),
-    'owner_history': ref('base_crm__customer_owner_history'),
-} %}
+{%- set state_inputs = cs_revenue_state_inputs() %}
 {#- incremental where the engine has delete+insert (materialisation and schema-change
-    rule: dbt_project.yml) -#}
+    rule: dbt_project.yml): the pre-hooks delete the rows this run recomputes, the
+    model's rows are appended (macros/cs_incremental.sql) -#}
 {{ config(
-    incremental_strategy='delete+insert',
-    unique_key='month',
-    post_hook=["{{ cs_delete_months_outside_spine(ref('int_months')) }}"]
+    incremental_strategy='append',
+    pre_hook=[
+        "{{ cs_revenue_scope_create(ref('int_months'), cs_revenue_state_inputs()) }}",
+        "{{ cs_revenue_scope_delete(ref('int_months')) }}",
+    ],
+    post_hook=["{{ cs_revenue_scope_drop() }}"]
 ) }}
 with
 
@@ -26,10 +24,16 @@ months as (
     select * from {{ months_relation }}
 ),
 
--- Incremental runs recompute whole months from here on (the first month on a
--- full refresh); earlier months are kept as they are.
+-- What this run recomputes: every customer from the month of the row with a
+-- null customer_id, each changed customer from the first month (all of it on
+-- a full refresh). The rows outside it are kept as they are.
 recompute as (
-    {{ cs_revenue_recompute_from_month(months_relation, state_inputs) }}
+    {{ cs_revenue_scope_rows(months_relation, state_inputs) }}
+),
+
+changed_customers as (
+    select customer_id from recompute
+    where customer_id is not null
 ),
 
 fx_rates as (
@@ -40,24 +44,44 @@ paid_periods as (
     select * from {{ ref('int_subscription_periods_paid') }}
 ),
 
--- The months whose MRR per currency this run needs: the recomputed ones and
--- the month before the first of them (its MRR is the next month's start).
+changed_paid_periods as (
+    select paid_periods.*
+    from paid_periods
+    inner join changed_customers
+        on paid_periods.customer_id = changed_customers.customer_id
+),
+
+unchanged_paid_periods as (
+    select paid_periods.*
+    from paid_periods
+    left join changed_customers
+        on paid_periods.customer_id = changed_customers.customer_id
+    where changed_customers.customer_id is null
+),
+
+-- The months whose MRR per currency this run needs for the unchanged
+-- customers: the recomputed ones and the month before the first of them (its
+-- MRR is the next month's start). Changed customers need every month.
 currency_months as (
     select months.*
     from months
-    cross join recompute
-    where
-        months.month
-        >= cast(
-            {{ dbt.dateadd('month', -1, 'recompute.recompute_from_month') }}
-            as date
-        )
+    inner join recompute
+        on recompute.customer_id is null
+            and months.month
+            >= cast(
+                {{ dbt.dateadd('month', -1, 'recompute.recompute_from_month') }}
+                as date
+            )
 ),
 
 -- MRR per customer, month and currency, as int_customer_mrr_by_currency_monthly
 -- stores it, computed here for those months so this model need not wait for it.
 currency_mrr as (
-    {{ cs_currency_mrr('paid_periods', 'currency_months', 'fx_rates') }}
+    {{ cs_currency_mrr('changed_paid_periods', 'months', 'fx_rates') }}
+
+    union all
+
+    {{ cs_currency_mrr('unchanged_paid_periods', 'currency_months', 'fx_rates') }}
 ),
 
 -- Ownership ranges as reporting-timezone dates; a range starting after
@@ -96,7 +120,13 @@ customer_spine as (
     inner join months
         on months.month
             >= {{ cs_month_of('first_paid_periods.first_paid_date') }}
-    where months.month >= (select recompute_from_month from recompute)
+    left join changed_customers
+        on first_paid_periods.customer_id = changed_customers.customer_id
+    where changed_customers.customer_id is not null
+        or months.month >= (
+            select recompute_from_month from recompute
+            where customer_id is null
+        )
 ),
 
 -- C: MRR on the snapshot date of M at M's rates.
@@ -130,7 +160,11 @@ mrr_previous_at_current_rates as (
     inner join fx_rates
         on currency_mrr.currency = fx_rates.currency
             and months.month = fx_rates.month
-    where months.month >= (select recompute_from_month from recompute)
+    where
+        months.month >= (
+            select min(recompute_from_month) as first_recomputed_month
+            from recompute
+        )
     group by currency_mrr.customer_id, months.month
 ),
 
@@ -241,7 +275,8 @@ joined as (
 -- mrr_start: C of M-1 at M-1's rates (no row before the first paid month:
 -- no MRR). Active at an earlier month end <=> the first month with MRR is
 -- earlier. Two hash joins instead of a window sorting every customer-month.
--- The months before those recomputed come from the table as it is.
+-- The months before those recomputed come from the table as it is (never a
+-- changed customer's: its whole history is recomputed).
 first_active_months as (
     select
         customer_id,
@@ -257,11 +292,17 @@ first_active_months as (
         union all
 
         select
-            customer_id,
-            month
-        from {{ this }}
-        where is_active_end
-            and month < (select recompute_from_month from recompute)
+            kept.customer_id,
+            kept.month
+        from {{ this }} as kept
+        left join changed_customers
+            on kept.customer_id = changed_customers.customer_id
+        where kept.is_active_end
+            and changed_customers.customer_id is null
+            and kept.month < (
+                select recompute_from_month from recompute
+                where customer_id is null
+            )
         {%- endif %}
     ) as active_months
     group by customer_id

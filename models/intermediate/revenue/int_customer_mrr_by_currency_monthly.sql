@@ -1,34 +1,62 @@
 /* grain: one row per customer, month and currency with MRR on the snapshot date */
 {%- set months_relation = ref('int_months') %}
 {#- the raw rows the revenue state reads (base models: clean and rejected) -#}
-{%- set state_inputs = {
-    'periods': ref('base_billing__subscription_periods'),
-    'subscriptions': ref('base_billing__subscriptions'),
-    'fx_rates': ref('base_billing__fx_rates'),
-    'customers': ref('base_crm__customers'),
-    'owner_history': ref('base_crm__customer_owner_history'),
-} %}
+{%- set state_inputs = cs_revenue_state_inputs() %}
 {#- incremental where the engine has delete+insert (materialisation and schema-change
-    rule: dbt_project.yml) -#}
+    rule: dbt_project.yml): the pre-hooks delete the rows this run recomputes, the
+    model's rows are appended (macros/cs_incremental.sql) -#}
 {{ config(
-    incremental_strategy='delete+insert',
-    unique_key='month',
-    post_hook=["{{ cs_delete_months_outside_spine(ref('int_months')) }}"]
+    incremental_strategy='append',
+    pre_hook=[
+        "{{ cs_revenue_scope_create(ref('int_months'), cs_revenue_state_inputs()) }}",
+        "{{ cs_revenue_scope_delete(ref('int_months')) }}",
+    ],
+    post_hook=["{{ cs_revenue_scope_drop() }}"]
 ) }}
 with
 
--- Incremental runs recompute whole months from recompute_from_month on.
+-- What this run recomputes: every customer from the month of the row with a
+-- null customer_id, each changed customer from the first month (all of it on
+-- a full refresh).
 recompute as (
-    {{ cs_revenue_recompute_from_month(months_relation, state_inputs) }}
+    {{ cs_revenue_scope_rows(months_relation, state_inputs) }}
+),
+
+changed_customers as (
+    select customer_id from recompute
+    where customer_id is not null
 ),
 
 months as (
     select * from {{ months_relation }}
-    where month >= (select recompute_from_month from recompute)
+),
+
+recomputed_months as (
+    select * from months
+    where
+        month >= (
+            select recompute_from_month from recompute
+            where customer_id is null
+        )
 ),
 
 paid_periods as (
     select * from {{ ref('int_subscription_periods_paid') }}
+),
+
+changed_paid_periods as (
+    select paid_periods.*
+    from paid_periods
+    inner join changed_customers
+        on paid_periods.customer_id = changed_customers.customer_id
+),
+
+unchanged_paid_periods as (
+    select paid_periods.*
+    from paid_periods
+    left join changed_customers
+        on paid_periods.customer_id = changed_customers.customer_id
+    where changed_customers.customer_id is null
 ),
 
 fx_rates as (
@@ -37,7 +65,11 @@ fx_rates as (
 
 -- Paid periods active on the snapshot date: start <= snapshot < end.
 currency_mrr as (
-    {{ cs_currency_mrr('paid_periods', 'months', 'fx_rates') }}
+    {{ cs_currency_mrr('changed_paid_periods', 'months', 'fx_rates') }}
+
+    union all
+
+    {{ cs_currency_mrr('unchanged_paid_periods', 'recomputed_months', 'fx_rates') }}
 ),
 
 final as (
