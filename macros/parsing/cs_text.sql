@@ -32,6 +32,29 @@
     nullif({{ cs_trim(column) }}, '')
 {%- endmacro %}
 
+{#- cs_text for a column whose values hardly repeat (a raw table's own id: one
+    value per row), the same value. -#}
+{% macro cs_text_of_id(column) -%}
+    {{ return(adapter.dispatch('cs_text_of_id', 'cs_kpis')(column)) }}
+{%- endmacro %}
+
+{% macro default__cs_text_of_id(column) -%}
+    {{ cs_text(column) }}
+{%- endmacro %}
+
+{#- DuckDB: trim only the values with white space at an end. A plain (not
+    dictionary-encoded) column pays DuckDB's trim-with-a-set per row: 6 million
+    ticket event ids take 1.5 s wall to trim, 0.3 s to check their two ends
+    (cs_trim above explains why the same `case` is slower on repeating values). -#}
+{% macro duckdb__cs_text_of_id(column) -%}
+    case
+        when left({{ column }}, 1) in (' ', chr(9), chr(10), chr(13))
+            or right({{ column }}, 1) in (' ', chr(9), chr(10), chr(13))
+            then {{ cs_text(column) }}
+        else nullif({{ column }}, '')
+    end
+{%- endmacro %}
+
 {#- Trimmed, lower-cased text for closed vocabularies. -#}
 {% macro cs_vocab(column) -%}
     lower({{ cs_text(column) }})

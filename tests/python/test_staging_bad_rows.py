@@ -70,6 +70,12 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
             plan_id="old", _loaded_at=OLD)
     raw.add("billing.subscriptions", subscription_id="S2", customer_id="C1",
             plan_id="new", _loaded_at=NEW)
+    # duplicate_key across white space: "\tS_PAD " is the key S_PAD, so its older
+    # copy is the duplicate (a raw id is trimmed of spaces, tabs and line breaks).
+    raw.add("billing.subscriptions", subscription_id="\tS_PAD ", customer_id="C1",
+            plan_id="old", _loaded_at=OLD)
+    raw.add("billing.subscriptions", subscription_id="S_PAD\r\n", customer_id="C1",
+            plan_id="new", _loaded_at=NEW)
     # duplicate_key, tied newest copies with different content: all rejected.
     for amount in ("10.00", "11.00"):
         raw.add("billing.invoices", invoice_id="I_TIE", customer_id="C1", amount=amount,
@@ -147,6 +153,7 @@ def audit(wh: Warehouse) -> dict[tuple[str, str | None], list[str]]:
     [
         ("crm.customers", "C_MISS", ["missing_value"]),
         ("billing.subscriptions", "S2", ["duplicate_key"]),
+        ("billing.subscriptions", "S_PAD", ["duplicate_key"]),
         ("billing.invoices", "I_TIE", ["duplicate_key", "duplicate_key"]),
         ("crm.customer_business_metrics", "C1|2024-01-01", ["duplicate_key"]),
         ("billing.subscriptions", "S_NEWBAD", ["bad_date", "duplicate_key"]),
@@ -181,15 +188,16 @@ def test_null_key_row_is_audited_with_its_raw_text(warehouse):
 
 
 def test_only_the_crafted_rows_are_rejected(warehouse):
-    # 18 keys above covering 20 rows (I_TIE and S_NEWBAD have two each), plus the
-    # null-key row = 21 rejected rows; the clean rows beside them stay clean.
-    assert warehouse.one("select count(*) as n from stg_audit__rejected_rows")["n"] == 21
+    # 19 keys above covering 21 rows (I_TIE and S_NEWBAD have two each), plus the
+    # null-key row = 22 rejected rows; the clean rows beside them stay clean.
+    assert warehouse.one("select count(*) as n from stg_audit__rejected_rows")["n"] == 22
 
 
 def test_newest_copy_wins_and_a_bad_newest_copy_has_no_fall_back(warehouse):
     subs = {r["subscription_id"]: r for r in warehouse.query(
         "select * from stg_billing__subscriptions")}
     assert subs["S2"]["plan_id"] == "new"
+    assert subs["S_PAD"]["plan_id"] == "new"
     assert "S_NEWBAD" not in subs
     assert warehouse.one(
         "select count(*) as n from stg_crm__customer_business_metrics")["n"] == 1
