@@ -47,6 +47,19 @@ from cskpi.demo import DEMO_AS_OF
 
 DEFAULT_SIZES = (10_000, 100_000)
 LARGE_SIZE = 1_000_000
+# DuckDB's memory limit for the large size when DUCKDB_MEMORY_LIMIT is not set: half
+# the machine's memory (DuckDB's out-of-memory guide), because the profile's 3GB
+# default, sized for 100,000 customers, is too small for some of its hash tables at
+# 1,000,000 (DECISIONLOG.md, "DuckDB memory").
+LARGE_MEMORY_SHARE = 0.5
+
+
+def memory_limit_for(customers: int) -> str | None:
+    """The DUCKDB_MEMORY_LIMIT the bench sets for ``customers`` (None: the profile's)."""
+    if os.environ.get("DUCKDB_MEMORY_LIMIT") or customers < LARGE_SIZE:
+        return None
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{int(total * LARGE_MEMORY_SHARE / 2**30)}GB"
 
 
 @dataclass
@@ -195,10 +208,14 @@ def bench_size(customers: int, args: argparse.Namespace) -> list[Step]:
         python, "-m", "cskpi.loader", str(raw_dir), "--duckdb-path", str(duckdb_path)],
         work / "load.log"))
 
+    limit = memory_limit_for(customers)
+    memory_env = {"DUCKDB_MEMORY_LIMIT": limit} if limit else None
+
     def dbt(name: str, dbt_args: list[str], log: str, note: str = "") -> Step:
         selective = any(a in ("--select", "-s") for a in dbt_args)
         return measured(name, dbt_command(dbt_args, work), work / log,
-                        env=dbt_env(duckdb_path, selective=selective), note=note)
+                        env=dbt_env(duckdb_path, selective=selective, extra=memory_env),
+                        note=note)
 
     variables = json.dumps({"as_of_date": as_of.isoformat()})
     say("dbt parse")
@@ -248,8 +265,9 @@ def bench_size(customers: int, args: argparse.Namespace) -> list[Step]:
                      else "no incremental models yet: a full rebuild"))
     size_after_daily = duckdb_path.stat().st_size
 
+    limit_shown = limit or os.environ.get("DUCKDB_MEMORY_LIMIT") or "3GB (profile default)"
     print(f"\n{customers:,} customers ({os.cpu_count()} cores; CPU = user+sys of the step; "
-          f"raw CSV {csv_bytes / 1e9:.2f} GB)")
+          f"raw CSV {csv_bytes / 1e9:.2f} GB; DuckDB memory limit {limit_shown})")
     print(f"  {'step':<42} {'wall s':>8} {'CPU s':>8} {'peak RSS':>10}  note")
     for s in steps:
         print(f"  {s.name:<42} {s.wall:8.1f} {s.cpu:8.1f} {s.peak_rss_mb:7.0f} MB  {s.note}")

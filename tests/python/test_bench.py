@@ -63,3 +63,14 @@ def test_the_daily_run_is_labelled_incremental_when_dbt_resolved_a_model_so(
         return path
     assert not bench.has_incremental_models(manifest("view"))
     assert bench.has_incremental_models(manifest("incremental"))
+
+
+def test_the_large_size_gets_half_the_memory_unless_the_user_set_a_limit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DUCKDB_MEMORY_LIMIT", raising=False)
+    monkeypatch.setattr(bench.os, "sysconf", lambda name: {
+        "SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 24 * 2**30 // 4096}[name])
+    assert bench.memory_limit_for(100_000) is None  # the profile's 3GB
+    assert bench.memory_limit_for(1_000_000) == "12GB"
+    monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "6GB")
+    assert bench.memory_limit_for(1_000_000) is None  # the user's limit stands
