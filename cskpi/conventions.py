@@ -117,19 +117,42 @@ def _kwargs_columns(kwargs: dict[str, Any]) -> list[str]:
     return list(columns or [])
 
 
-@rule
-def has_primary_key_test(model: Model) -> RuleViolation | None:
-    """A model has a primary-key test over not-null columns (base_/audit: keyless)."""
-    if model.name.startswith("base_") or _is_audit(model):
-        return None  # one row per raw row: raw rows may repeat
-    key: list[str] | None = None
+def _key_of(model: Model) -> list[str] | None:
+    """The columns of `model`'s primary-key test, None without one."""
     for column in model.columns:
         if any(t.type == "unique" for t in column.tests):
-            key = [column.name]
-            break
-    if key is None:
-        key = next((_kwargs_columns(t.kwargs) for t in model.tests
-                    if t.type == "cs_unique_combination" and _kwargs_columns(t.kwargs)), None)
+            return [column.name]
+    return next((_kwargs_columns(t.kwargs) for t in model.tests
+                 if t.type == "cs_unique_combination" and _kwargs_columns(t.kwargs)), None)
+
+
+def _key_tested_in(model: Model, name: str) -> RuleViolation | None:
+    """meta primary_key_tested_in: a sibling (a child of one of `model`'s parents)
+    named `name` has a key test over columns `model` has too."""
+    siblings = {c.name: c for p in model.parents if isinstance(p, Model)
+                for c in getattr(p, "children", []) if isinstance(c, Model)}
+    sibling = siblings.get(name)
+    if sibling is None:
+        return RuleViolation(f"meta primary_key_tested_in names {name}, which reads none "
+                             "of this model's parents")
+    key = _key_of(sibling)
+    own = {c.name.lower() for c in model.columns}
+    if not key or any(c.lower() not in own for c in key):
+        return RuleViolation(f"meta primary_key_tested_in names {name}, which has no key "
+                             "test over columns of this model")
+    return None
+
+
+@rule
+def has_primary_key_test(model: Model) -> RuleViolation | None:
+    """A model has a primary-key test over not-null columns (base_/audit: keyless), or
+    names in meta primary_key_tested_in the sibling whose key test proves its key."""
+    if model.name.startswith("base_") or _is_audit(model):
+        return None  # one row per raw row: raw rows may repeat
+    tested_in = (model.meta or {}).get("primary_key_tested_in")
+    if tested_in:
+        return _key_tested_in(model, str(tested_in))
+    key = _key_of(model)
     if key is None:
         return RuleViolation("no primary-key test (unique on a column or "
                              "cs_unique_combination on the grain)")

@@ -150,6 +150,32 @@ def test_a_nullable_primary_key_column_is_reported(artifacts, baseline, tmp_path
         "no not_null test or constraint"]
 
 
+def test_a_key_tested_in_a_sibling_needs_that_sibling_and_its_key_test(
+        artifacts, baseline, tmp_path):
+    # int_usage_daily_checked's key is tested in stg_product__usage_daily (meta
+    # primary_key_tested_in): naming a model that is no sibling, or removing the
+    # sibling's key test, is reported.
+    manifest = copy.deepcopy(artifacts[0])
+    node = manifest["nodes"][uid("int_usage_daily_checked")]
+    assert node["meta"]["primary_key_tested_in"] == "stg_product__usage_daily"
+    node["meta"]["primary_key_tested_in"] = "kpi_mrr"
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model int_usage_daily_checked: has_primary_key_test: meta primary_key_tested_in "
+        "names kpi_mrr, which reads none of this model's parents"]
+
+    manifest = copy.deepcopy(artifacts[0])
+    for test_id, test in list(manifest["nodes"].items()):
+        if (test["resource_type"] == "test"
+                and test.get("attached_node") == uid("stg_product__usage_daily")
+                and test["test_metadata"]["name"] == "cs_unique_combination"):
+            del manifest["nodes"][test_id]
+    assert new_violations(tmp_path, baseline, manifest) == [
+        "model int_usage_daily_checked: has_primary_key_test: meta primary_key_tested_in "
+        "names stg_product__usage_daily, which has no key test over columns of this model",
+        "model stg_product__usage_daily: has_primary_key_test: no primary-key test (unique "
+        "on a column or cs_unique_combination on the grain)"]
+
+
 @pytest.mark.parametrize(("model", "path", "message"), [
     ("kpi_mrr", "models/marts/revenue/mrr_report.sql",
      "model mrr_report: name_fits_folder: should be named kpi_<name>, dim_<name> or "
