@@ -119,8 +119,12 @@
     names in the calling model). A keyword can only match a comment that holds the
     keyword's first word (its first run of word characters) as a whole word, so a
     join on words replaces the comments x keywords cross join; a keyword without a
-    word character is tested against every comment. The word matching itself stays
-    with cs_contains_whole_word, so the themes are the same.
+    word character is tested against every comment. A fourth column,
+    `is_word_match`, is true when the keyword is that one word (all of it word
+    characters): the join has then already found it as a whole word, the same
+    answer cs_contains_whole_word gives, so the caller tests only the other pairs
+    (phrases, punctuation) with it. Its per-row pattern is compiled per pair: 6 of
+    the model's 7 CPU s at 100,000 customers when every pair was tested.
 -#}
 {% macro cs_keyword_candidates(comments, keywords) -%}
     {{ return(adapter.dispatch('cs_keyword_candidates', 'cs_kpis')(comments, keywords)) }}
@@ -132,7 +136,8 @@
         {{ comments }}.response_id,
         {{ comments }}.comment,
         {{ keywords }}.theme,
-        {{ keywords }}.keyword
+        {{ keywords }}.keyword,
+        false as is_word_match
     from {{ comments }}
     cross join {{ keywords }}
 {%- endmacro %}
@@ -161,7 +166,8 @@
         comment_words.response_id,
         comment_words.comment,
         keyword_words.theme,
-        keyword_words.keyword
+        keyword_words.keyword,
+        keyword_words.first_word = keyword_words.keyword as is_word_match
     from (
         select distinct
             response_id,
@@ -184,7 +190,8 @@
         {{ comments }}.response_id,
         {{ comments }}.comment,
         {{ keywords }}.theme,
-        {{ keywords }}.keyword
+        {{ keywords }}.keyword,
+        false as is_word_match
     from {{ comments }}
     cross join {{ keywords }}
     where {{ first_word_of_keyword | replace('keyword', keywords ~ '.keyword') }} is null

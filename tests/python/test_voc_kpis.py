@@ -208,8 +208,9 @@ COMMENTS = [
     ("FB3", "csat", 2, "Prices! and my mail is jane.doe@corp.example"),
     # pricing via the phrase 'value for money' across a line break; CSAT 3 -> neutral
     ("FB4", "csat", 3, "good Value\nfor money"),
-    # no theme; NPS 3 -> negative
-    ("FB5", "nps", 3, "meh"),
+    # no theme: 'value for' and 'response' open the phrases 'value for money' and
+    # 'response time' but are not them; NPS 3 -> negative
+    ("FB5", "nps", 3, "meh: the value for us is low, no response yet"),
     # whitespace-only comments (spaces; tabs and a line break): not comments
     ("FB6", "nps", 10, "   "),
     ("FB7", "csat", 5, "\t\r\n\t"),

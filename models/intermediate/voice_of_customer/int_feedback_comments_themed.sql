@@ -61,8 +61,9 @@ comments as (
     where responded_date <= {{ cs_as_of_date() }}
 ),
 
--- Only the pairs where the comment holds the keyword's first word are tested:
--- a join on words instead of a comments x keywords cross join.
+-- Only the pairs where the comment holds the keyword's first word are tested
+-- (a join on words instead of a comments x keywords cross join), and a one-word
+-- keyword found by that join needs no further test.
 keyword_candidates as (
     {{ cs_keyword_candidates('comments', 'theme_keywords') }}
 ),
@@ -73,7 +74,7 @@ keyword_matches as (
         theme,
         keyword
     from keyword_candidates
-    where {{ cs_contains_whole_word('comment', 'keyword') }}
+    where is_word_match or {{ cs_contains_whole_word('comment', 'keyword') }}
 ),
 
 matched_themes as (
