@@ -73,8 +73,21 @@ tickets_in_window as (
     group by support_windows.customer_id, support_windows.month
 ),
 
+-- The day from which a ticket stays solved: its last status change, when that
+-- is solved or closed (the history row without an end). On and after it the
+-- ticket is solved at every snapshot date, so it is never stale there.
+solved_for_good as (
+    select
+        ticket_id,
+        valid_from_date as solved_for_good_from
+    from ticket_status_history
+    where valid_to_date is null
+        and is_solved_status
+),
+
 -- The status of each old-enough ticket at month end: its last status change
--- on or before the snapshot date; no change by then means open.
+-- on or before the snapshot date; no change by then means open. Only the
+-- tickets not yet solved for good are looked up (most old tickets are).
 ticket_status_at_month_end as (
     select
         support_windows.customer_id,
@@ -86,6 +99,8 @@ ticket_status_at_month_end as (
     inner join tickets
         on support_windows.customer_id = tickets.customer_id
             and support_windows.stale_created_before >= tickets.created_date
+    left join solved_for_good
+        on tickets.ticket_id = solved_for_good.ticket_id
     left join ticket_status_history
         on tickets.ticket_id = ticket_status_history.ticket_id
             and support_windows.snapshot_date
@@ -95,6 +110,8 @@ ticket_status_at_month_end as (
                 or support_windows.snapshot_date
                 < ticket_status_history.valid_to_date
             )
+    where solved_for_good.solved_for_good_from is null
+        or support_windows.snapshot_date < solved_for_good.solved_for_good_from
 ),
 
 stale_tickets as (

@@ -24,25 +24,26 @@ usage_windows as (
     from customer_months
 ),
 
--- Active-user days of M up to the snapshot date (a day without a row adds 0).
-usage_in_month as (
+-- Active-user days of M up to the snapshot date (a day without a row adds 0),
+-- and the first usage day. The snapshot date is M's last day, or as_of_date in
+-- the current month, and no usage day here is after as_of_date: the days of M up
+-- to its snapshot date are the usage days in M, grouped once instead of joined
+-- to each customer-month by date range.
+usage_by_month as (
     select
-        usage_windows.customer_id,
-        usage_windows.month,
-        sum(usage_daily.active_users) as active_user_days
-    from usage_windows
-    inner join usage_daily
-        on usage_windows.customer_id = usage_daily.customer_id
-            and usage_windows.month <= usage_daily.usage_date
-            and usage_windows.snapshot_date >= usage_daily.usage_date
-    group by usage_windows.customer_id, usage_windows.month
+        customer_id,
+        {{ cs_month_of('usage_date') }} as month,
+        sum(active_users) as active_user_days,
+        min(usage_date) as first_usage_date
+    from usage_daily
+    group by customer_id, {{ cs_month_of('usage_date') }}
 ),
 
 first_usage as (
     select
         customer_id,
-        min(usage_date) as first_usage_date
-    from usage_daily
+        min(first_usage_date) as first_usage_date
+    from usage_by_month
     group by customer_id
 ),
 
@@ -56,12 +57,12 @@ utilization as (
             first_usage.first_usage_date <= usage_windows.snapshot_date, false
         ) as has_usage_history,
         {{ cs_safe_divide(
-            'coalesce(usage_in_month.active_user_days, 0)', 'usage_windows.usage_days'
+            'coalesce(usage_by_month.active_user_days, 0)', 'usage_windows.usage_days'
         ) }} as avg_active_users
     from usage_windows
-    left join usage_in_month
-        on usage_windows.customer_id = usage_in_month.customer_id
-            and usage_windows.month = usage_in_month.month
+    left join usage_by_month
+        on usage_windows.customer_id = usage_by_month.customer_id
+            and usage_windows.month = usage_by_month.month
     left join first_usage
         on usage_windows.customer_id = first_usage.customer_id
 ),
