@@ -107,9 +107,11 @@
 {%- endmacro %}
 
 {#- True when the text is empty or only whitespace, tabs and line breaks
-    included (trim() alone strips spaces only). -#}
+    included (trim() alone strips spaces only): cs_whitespace_chars() other than
+    the space turned into spaces. -#}
 {% macro cs_is_blank(text) -%}
-    (trim(translate({{ text }}, '{{ "\t\n\r" }}', '   ')) = '')
+    {%- set others = cs_whitespace_chars()[1:] -%}
+    (trim(translate({{ text }}, {{ others | join(' || ') }}, '{{ " " * others | length }}')) = '')
 {%- endmacro %}
 
 {#-
