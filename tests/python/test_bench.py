@@ -74,3 +74,13 @@ def test_the_large_size_gets_half_the_memory_unless_the_user_set_a_limit(
     assert bench.memory_limit_for(1_000_000) == "12GB"
     monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "6GB")
     assert bench.memory_limit_for(1_000_000) is None  # the user's limit stands
+
+
+def test_the_memory_limit_label_is_the_profiles_own_default(tmp_path: Path) -> None:
+    # the project's profile says 3GB today; a profile saying 5GB is read as 5GB
+    assert bench.profile_memory_limit() == "3GB"
+    profile = tmp_path / "profiles.yml"
+    profile.write_text("memory_limit: \"{{ env_var('DUCKDB_MEMORY_LIMIT', '5GB') }}\"\n")
+    assert bench.profile_memory_limit(profile) == "5GB"
+    profile.write_text("memory_limit: 4GB\n")
+    assert bench.profile_memory_limit(profile) == "unknown"
