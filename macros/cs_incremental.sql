@@ -55,8 +55,16 @@
     earliest wins):
     - the as_of month (its snapshot date moves with as_of) and the last month
       already stored (the previous as_of month);
-    - the first month of int_months when the table is empty or its first month
-      moved (month_number counts from it);
+    - the first month of int_months when the table is empty or, for a table that
+      stores `month_number` (counted from that first month), when the first month
+      its rows were numbered from is not int_months' first month any more. That is
+      read from the numbers, not from the table's earliest month: int_months may
+      start in a month without a revenue-state row (a one-time invoice before any
+      period), which would look like a move on every run. A table without
+      `month_number` needs nothing here: rows before a later first month are
+      deleted (cs_revenue_scope_delete), and an earlier one comes from a customer
+      already in cs_revenue_changed_customers or from an invoice, which no
+      revenue-state row reads;
     - for every FX key with a copy loaded since the watermark minus
       var('incremental_lookback_days'): the earliest rate_month of any copy (a
       rate values every customer billed in that currency).
@@ -64,16 +72,29 @@
     belong to one customer are not here: cs_revenue_changed_customers.
 -#}
 {% macro cs_revenue_recompute_from_month(months, state_inputs) -%}
+    {%- set numbered = namespace(value=false) -%}
     {%- if is_incremental() -%}
         {%- set since = cs_lookback_since('_inputs_loaded_at') -%}
+        {%- if execute -%}
+            {%- set columns = adapter.get_columns_in_relation(this) -%}
+            {%- set numbered.value = 'month_number' in (
+                columns | map(attribute='name') | map('lower') | list) -%}
+        {%- endif -%}
     {%- endif -%}
     select min(candidate_month) as recompute_from_month
     from (
         select min(month) as candidate_month from {{ months }}
         {%- if is_incremental() %}
         where (select count(*) from {{ this }}) = 0
-            or (select min(month) from {{ this }})
+        {%- if numbered.value %}
+            or (
+                select min(
+                    cast({{ dbt.dateadd('month', '-1 * month_number', 'month') }} as date)
+                )
+                from {{ this }}
+            )
             <> (select min(month) from {{ months }})
+        {%- endif %}
 
         union all
 

@@ -24,6 +24,11 @@ Day 2's changes (each one touches months the previous run already built):
   a new day, a new survey answer and a second keyless row (null_key). Day 1
   already has a keyless usage row and one whose _loaded_at does not parse, which
   every run processes again.
+
+Day 1's first billing month (October 2023) holds only a one-time invoice, so no
+revenue-state row lies in int_months' first month: C5 keeping its rows proves that
+does not force a recompute of everyone. Day 3 then moves the first month earlier
+with another one-time invoice; every stored month_number must move with it.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from revenue_helpers import Billing
 
 from cskpi.loader import load_folder
 
-pytestmark = pytest.mark.slow  # three dbt builds (`make test-fast` skips it)
+pytestmark = pytest.mark.slow  # five dbt builds (`make test-fast` skips it)
 
 EARLY = "2024-03-01 06:00:00"  # day 1's rows, loaded before the lookback window
 DAY1 = "2024-03-15 06:00:00"  # day 1's newest row (C1's March period): the watermark
@@ -46,6 +51,8 @@ DAY1_LATE = "2024-03-13 06:00:00"  # older than day 1's watermark, inside the lo
 DAY2 = "2024-04-10 06:00:00"
 AS_OF_1 = "2024-03-15"
 AS_OF_2 = "2024-04-10"
+DAY3 = "2024-04-11 06:00:00"
+AS_OF_3 = "2024-04-11"
 
 # Bookkeeping columns that record when a row was computed, not what it says.
 BOOKKEEPING = {"_inputs_loaded_at"}
@@ -79,6 +86,12 @@ def _day1(raw: RawFolder) -> Billing:
     billing.period("S-C2", "C2", "2024-02-01", "2024-04-01", 200, currency="EUR",
                    _loaded_at=EARLY)
     billing.period("S-C5", "C5", "2023-11-01", None, 50, _loaded_at=EARLY)
+    # October 2023 is int_months' first month only through this one-time invoice: no
+    # customer has a revenue-state row in it, which must not make every run
+    # recompute every customer from the first month.
+    raw.add("billing.invoices", invoice_id="I-C1-setup", customer_id="C1",
+            subscription_id=None, invoice_type="one_time", amount=500,
+            issued_at="2023-10-20 00:00:00", due_date="2023-10-20", _loaded_at=EARLY)
     for customer_id, usage_date, loaded_at in (("C1", "2024-03-01", EARLY),
                                                ("C1", "2024-03-02", EARLY),
                                                ("C2", "2024-03-05", DAY1),
@@ -186,7 +199,25 @@ def warehouses(tmp_path_factory):
     _build(root / "full", full_db, raw, AS_OF_2, full_refresh=True)
     return {"day1": root / "day1.duckdb", "incremental": incremental_db, "full": full_db,
             "incremental_run": root / "incremental" / "target" / "run" / "cs_kpis" / "models"
-            / "staging"}
+            / "staging", "root": root, "raw": raw}
+
+
+@pytest.fixture(scope="module")
+def first_month_moved(warehouses):
+    """Day 3: a one-time invoice of C2 from September 2023 moves int_months' first
+    month from October to September. No revenue-state input changed, but every
+    stored `month_number` counts from the first month: built incrementally on day
+    2's warehouse and with --full-refresh on a fresh one."""
+    root, raw = warehouses["root"], warehouses["raw"]
+    raw.add("billing.invoices", invoice_id="I-C2-setup", customer_id="C2",
+            subscription_id=None, invoice_type="one_time", amount=80,
+            issued_at="2023-09-05 00:00:00", due_date="2023-09-05", _loaded_at=DAY3)
+    incremental_db = root / "day3_incremental.duckdb"
+    shutil.copy(warehouses["incremental"], incremental_db)
+    _build(root / "incremental", incremental_db, raw, AS_OF_3, full_refresh=False)
+    full_db = root / "day3_full.duckdb"
+    _build(root / "full", full_db, raw, AS_OF_3, full_refresh=True)
+    return {"incremental": incremental_db, "full": full_db}
 
 
 def test_incremental_run_equals_full_refresh(warehouses):
@@ -210,16 +241,17 @@ def test_day2_changes_reach_the_marts(warehouses):
     try:
         query = ("select month, mrr_end from main.kpi_mrr where dimension = 'overall' "
                  "order by month")
-        # Day 1, Nov..Mar, EUR at 1.10 / 1.20 / 1.15: C1 100 and C5 50 from
-        # November; Jan + C3 300; Feb + C2 200 EUR (240); Mar C2 at 1.15 (230).
+        # Day 1, Oct..Mar, EUR at 1.10 / 1.20 / 1.15: October only has C1's
+        # one-time invoice, no MRR; C1 100 and C5 50 from November; Jan + C3 300;
+        # Feb + C2 200 EUR (240); Mar C2 at 1.15 (230).
         assert [float(m) for _, m in day1.execute(query).fetchall()] == [
-            150, 150, 450, 690, 680]
-        # Day 2, Nov..Apr: C4's late row adds 40 from December; C2's January period
+            0, 150, 150, 450, 690, 680]
+        # Day 2, Oct..Apr: C4's late row adds 40 from December; C2's January period
         # 150 EUR at 1.10 = 165; C3 only from February, at 350; February's EUR rate
         # is now 1.25 (C2: 250); April: C1 120, C2's periods ended, C3 350, C4 40,
         # C5 50.
         assert [float(m) for _, m in incremental.execute(query).fetchall()] == [
-            150, 190, 355, 790, 770, 560]
+            0, 150, 190, 355, 790, 770, 560]
         months_c3 = incremental.execute(
             "select min(month) from main.int_customer_months where customer_id = 'C3'"
         ).fetchone()[0]
@@ -285,3 +317,21 @@ def test_base_models_ran_incrementally(warehouses):
         sql = model.read_text().lower()
         assert "delete from" in sql and "raw_key" in sql, model.name
         assert "create table" not in sql.split("delete from")[1], model.name
+
+
+def test_a_new_first_month_renumbers_every_stored_month(first_month_moved):
+    incremental = duckdb.connect(str(first_month_moved["incremental"]), read_only=True)
+    full = duckdb.connect(str(first_month_moved["full"]), read_only=True)
+    try:
+        # September 2023 is month 0 now, so C5's first month (November) is month 2
+        # (it was 1 on day 2, when October was the first month)
+        (number,) = incremental.execute(
+            "select month_number from main.int_customer_months "
+            "where customer_id = 'C5' and month = date '2023-11-01'").fetchone()
+        assert number == 2
+        tables = _tables(full)
+        different = [t for t in tables if _rows(incremental, t) != _rows(full, t)]
+        assert different == []
+    finally:
+        incremental.close()
+        full.close()
