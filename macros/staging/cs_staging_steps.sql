@@ -89,7 +89,7 @@
 {#- True when a present raw value (raw_<column>) did not parse into <column>. -#}
 {% macro cs_any_unparsed(columns) -%}
     ({% for column in columns -%}
-        ({{ cs_text('raw_' ~ column) }} is not null and {{ column }} is null)
+        ({{ column }} is null and not ({{ cs_is_missing('raw_' ~ column) }}))
         {{- " or " if not loop.last }}
     {%- endfor %})
 {%- endmacro %}
