@@ -106,14 +106,6 @@
     regexp_replace({{ text }}, '[^\\s@<>(),;]+@[^\\s@<>(),;]+', '[email]')
 {%- endmacro %}
 
-{#- True when the text is empty or only whitespace, tabs and line breaks
-    included (trim() alone strips spaces only): cs_whitespace_chars() other than
-    the space turned into spaces. -#}
-{% macro cs_is_blank(text) -%}
-    {%- set others = cs_whitespace_chars()[1:] -%}
-    (trim(translate({{ text }}, {{ others | join(' || ') }}, '{{ " " * others | length }}')) = '')
-{%- endmacro %}
-
 {#-
     cs_keyword_candidates(comments, keywords): the (comment, keyword) pairs worth
     testing with cs_contains_whole_word, as `response_id, comment, theme, keyword`.

@@ -1,6 +1,6 @@
 {#- The white space the project trims, one SQL expression per character: the space
-    first (default__cs_trim and cs_is_blank turn the others into it), then tab, line
-    feed, carriage return. Every trim and end check spells the set from here. -#}
+    first (default__cs_trim turns the others into it), then tab, line feed, carriage
+    return. Every trim and end check spells the set from here. -#}
 {% macro cs_whitespace_chars() -%}
     {{ return(["' '", 'chr(9)', 'chr(10)', 'chr(13)']) }}
 {%- endmacro %}

@@ -214,9 +214,11 @@ def first_month_moved(warehouses):
             issued_at="2023-09-05 00:00:00", due_date="2023-09-05", _loaded_at=DAY3)
     incremental_db = root / "day3_incremental.duckdb"
     shutil.copy(warehouses["incremental"], incremental_db)
-    _build(root / "incremental", incremental_db, raw, AS_OF_3, full_refresh=False)
+    # its own target/ folders: day 2's run files stay as test_base_models_ran_incrementally
+    # reads them, whichever test runs first
+    _build(root / "day3_incremental", incremental_db, raw, AS_OF_3, full_refresh=False)
     full_db = root / "day3_full.duckdb"
-    _build(root / "full", full_db, raw, AS_OF_3, full_refresh=True)
+    _build(root / "day3_full", full_db, raw, AS_OF_3, full_refresh=True)
     return {"incremental": incremental_db, "full": full_db}
 
 

@@ -3,10 +3,9 @@ with
 
 survey_responses as (
     select * from {{ ref('int_survey_responses_checked') }}
-    -- a comment of tabs or line breaks only is empty too
+    -- staging turned an empty or white-space-only comment into null (cs_text)
     where rejection_reason is null
         and comment is not null
-        and not {{ cs_is_blank('comment') }}
 ),
 
 customers as (
