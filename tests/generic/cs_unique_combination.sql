@@ -1,15 +1,5 @@
 {#- No two rows share the same values of `columns` (a composite key); fails
-    with one row per repeated combination. -#}
+    with one row per repeated combination (cs_repeated_values). -#}
 {% test cs_unique_combination(model, columns) %}
-select
-    {% for column in columns -%}
-    {{ column }},
-    {% endfor -%}
-    count(*) as row_count
-from {{ model }}
-group by
-    {% for column in columns -%}
-    {{ column }}{{ "," if not loop.last }}
-    {% endfor -%}
-having count(*) > 1
+{{ cs_repeated_values(model, columns, [none] * (columns | length), 'row_count') }}
 {% endtest %}
