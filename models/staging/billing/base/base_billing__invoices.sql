@@ -18,9 +18,11 @@ keyed as {{ cs_inlined() }} (
     from source
 ),
 
+{{ cs_rows_to_parse() }}
+
 parsed as (
     select
-        keyed.*,
+        rows_to_parse.*,
 
         -- ids
         {{ cs_text('raw_invoice_id') }} as invoice_id,
@@ -43,10 +45,10 @@ parsed as (
         {{ cs_parse_timestamp('raw_issued_at') }} as issued_at,
         {{ cs_parse_timestamp('raw_paid_at') }} as paid_at,
         {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
-    from keyed
+    from rows_to_parse
 ),
 
-checked as (
+checked as {{ cs_inlined() }} (
     select
         *,
         case

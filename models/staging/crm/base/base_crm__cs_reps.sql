@@ -17,9 +17,11 @@ keyed as {{ cs_inlined() }} (
     from source
 ),
 
+{{ cs_rows_to_parse() }}
+
 parsed as (
     select
-        keyed.*,
+        rows_to_parse.*,
 
         -- ids
         {{ cs_text('raw_rep_id') }} as rep_id,
@@ -33,10 +35,10 @@ parsed as (
 
         -- timestamps
         {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
-    from keyed
+    from rows_to_parse
 ),
 
-checked as (
+checked as {{ cs_inlined() }} (
     select
         *,
         case

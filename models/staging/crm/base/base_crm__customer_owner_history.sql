@@ -22,9 +22,11 @@ keyed as {{ cs_inlined() }} (
     from source
 ),
 
+{{ cs_rows_to_parse() }}
+
 parsed as (
     select
-        keyed.*,
+        rows_to_parse.*,
 
         -- ids
         {{ cs_text('raw_customer_id') }} as customer_id,
@@ -34,10 +36,10 @@ parsed as (
         {{ cs_parse_timestamp('raw_valid_from') }} as valid_from,
         {{ cs_parse_timestamp('raw_valid_to') }} as valid_to,
         {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
-    from keyed
+    from rows_to_parse
 ),
 
-checked as (
+checked as {{ cs_inlined() }} (
     select
         *,
         case

@@ -18,9 +18,11 @@ keyed as {{ cs_inlined() }} (
     from source
 ),
 
+{{ cs_rows_to_parse() }}
+
 parsed as (
     select
-        keyed.*,
+        rows_to_parse.*,
 
         -- ids
         {{ cs_text('raw_event_id') }} as event_id,
@@ -42,10 +44,10 @@ parsed as (
         -- timestamps
         {{ cs_parse_timestamp('raw_event_at') }} as event_at,
         {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
-    from keyed
+    from rows_to_parse
 ),
 
-checked as (
+checked as {{ cs_inlined() }} (
     select
         *,
         case

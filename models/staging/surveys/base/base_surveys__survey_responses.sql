@@ -18,9 +18,11 @@ keyed as {{ cs_inlined() }} (
     from source
 ),
 
+{{ cs_rows_to_parse() }}
+
 parsed as (
     select
-        keyed.*,
+        rows_to_parse.*,
 
         -- ids
         {{ cs_text('raw_response_id') }} as response_id,
@@ -40,10 +42,10 @@ parsed as (
         -- timestamps
         {{ cs_parse_timestamp('raw_responded_at') }} as responded_at,
         {{ cs_parse_timestamp('raw__loaded_at') }} as _loaded_at
-    from keyed
+    from rows_to_parse
 ),
 
-checked as (
+checked as {{ cs_inlined() }} (
     select
         *,
         case
