@@ -22,9 +22,9 @@
     parsed once, and the rows of repeated keys once more, instead of parsing every
     row a second time to find them (at 100,000 customers the copies branch parses
     227 thousand usage rows, not 23 million: usage, ticket events and invoices
-    about 3 CPU s fewer together, row for row the same). The join that finds the copies runs on the raw key;
-    the one that flags the first set runs after the parsing, as the parsing is
-    cheapest on the raw columns as stored.
+    about 3 CPU s fewer together, row for row the same). The join that finds the
+    copies runs on the raw key; the one that flags the first set runs after the
+    parsing, as the parsing is cheapest on the raw columns as stored.
     Nothing large is materialised: on DuckDB a materialised CTE of every raw row
     spills to disk at 100,000 customers and loses the dictionary encoding of the
     raw columns, on which trimming and casting run once per distinct value
@@ -49,8 +49,9 @@
 {%- endmacro %}
 
 {#- `as not materialized` on DuckDB, which otherwise materialises a CTE read more than
-    once (source and keyed: by key_copies and parsed); elsewhere nothing (PostgreSQL then
-    materialises it, which suits its row-at-a-time parsing). -#}
+    once (keyed: by key_copies and both branches of rows_to_parse; checked: by flagged
+    and copies); elsewhere nothing (PostgreSQL then materialises it, which suits its
+    row-at-a-time parsing). -#}
 {% macro cs_inlined() -%}
     {{ return(adapter.dispatch('cs_inlined', 'cs_kpis')()) }}
 {%- endmacro %}
