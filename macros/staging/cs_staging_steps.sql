@@ -9,21 +9,20 @@
                     repeated keys (is_copy true);
     the model parses and checks them:
       parsed        every value parsed;
-      checked       the staging reasons, from the parsed values and the raw text
-                    (inlined: read twice, by flagged and copies);
+      checked       the staging reasons, from the parsed values and the raw text;
     and cs_deduplicate_and_audit adds:
-      flagged       the first set of rows with has_copies, joined on after the
-                    parsing;
+      flagged       has_copies, joined on after the parsing (inlined: read twice,
+                    once for each set);
       copies        the second set, with the raw text, through cs_flag_duplicates
                     (materialised: small, read three times);
       final         the staging reason, and the raw text for rejected rows and copies.
-    Each set is one branch of rows_to_parse and each reader filters on is_copy, a
-    constant in each branch, so the engine prunes the other branch: every row is
+    Each set is one branch of rows_to_parse and each reader of flagged filters on
+    is_copy, a constant in each branch, so the engine prunes the other branch: every row is
     parsed once, and the rows of repeated keys once more, instead of parsing every
     row a second time to find them (at 100,000 customers the copies branch parses
     227 thousand usage rows, not 23 million: usage, ticket events and invoices
     about 3 CPU s fewer together, row for row the same). The join that finds the
-    copies runs on the raw key; the one that flags the first set runs after the
+    copies runs on the raw key; the one that flags has_copies runs after the
     parsing, as the parsing is cheapest on the raw columns as stored.
     Nothing large is materialised: on DuckDB a materialised CTE of every raw row
     spills to disk at 100,000 customers and loses the dictionary encoding of the
@@ -49,8 +48,8 @@
 {%- endmacro %}
 
 {#- `as not materialized` on DuckDB, which otherwise materialises a CTE read more than
-    once (keyed: by key_copies and both branches of rows_to_parse; checked: by flagged
-    and copies); elsewhere nothing (PostgreSQL then materialises it, which suits its
+    once (keyed: by key_copies and both branches of rows_to_parse; flagged: by copies
+    and deduplicated); elsewhere nothing (PostgreSQL then materialises it, which suits its
     row-at-a-time parsing). -#}
 {% macro cs_inlined() -%}
     {{ return(adapter.dispatch('cs_inlined', 'cs_kpis')()) }}
@@ -153,16 +152,14 @@ flagged as {{ cs_inlined() }} (
     from checked
     left join key_copies
         on {{ cs_key_hash('checked.raw_key') }} = key_copies.key_hash
-    where not checked.is_copy
 ),
 
 copies as {{ cs_materialized() }} (
     select
         *,
-        true as has_copies,
         {{ cs_row_to_text(raw_columns, column_prefix='raw_') }} as raw_row
-    from checked
-    where checked.is_copy
+    from flagged
+    where is_copy
 ),
 
 copies_flagged as (
@@ -175,7 +172,7 @@ deduplicated as (
         cast(null as {{ dbt.type_string() }}) as raw_row,
         false as is_duplicate
     from flagged
-    where not has_copies
+    where not is_copy and not has_copies
 
     union all
 

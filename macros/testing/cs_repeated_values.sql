@@ -1,19 +1,19 @@
 {#-
     The rows a uniqueness test returns: one per combination of `columns` that more
-    than one row of `model` carries, as the columns (named by `aliases`, one per
-    column, none to keep the name) and its row count (`count_alias`). `where`
-    limits the rows looked at. dbt's `unique` (duckdb__test_unique) and
+    than one row of `model` carries, as the columns (renamed by `aliases`, one name
+    per column, when given) and its row count (`count_alias`). `where` limits the
+    rows looked at. dbt's `unique` (duckdb__test_unique) and
     cs_unique_combination are built on it.
 -#}
-{% macro cs_repeated_values(model, columns, aliases, count_alias, where=none) -%}
+{% macro cs_repeated_values(model, columns, count_alias, aliases=none, where=none) -%}
     {{ return(adapter.dispatch('cs_repeated_values', 'cs_kpis')(
-        model, columns, aliases, count_alias, where)) }}
+        model, columns, count_alias, aliases, where)) }}
 {%- endmacro %}
 
-{%- macro cs_repeated_values_tail(model, columns, aliases, count_alias, where) -%}
+{%- macro cs_repeated_values_tail(model, columns, count_alias, aliases, where) -%}
 select
     {%- for column in columns %}
-    {{ column }}{% if aliases[loop.index0] %} as {{ aliases[loop.index0] }}{% endif %},
+    {{ column }}{% if aliases %} as {{ aliases[loop.index0] }}{% endif %},
     {%- endfor %}
     count(*) as {{ count_alias }}
 from {{ model }}
@@ -24,17 +24,20 @@ group by {{ columns | join(', ') }}
 having count(*) > 1
 {%- endmacro %}
 
-{% macro default__cs_repeated_values(model, columns, aliases, count_alias, where) -%}
-    {{ cs_repeated_values_tail(model, columns, aliases, count_alias, where) }}
+{% macro default__cs_repeated_values(model, columns, count_alias, aliases, where) -%}
+    {{ cs_repeated_values_tail(model, columns, count_alias, aliases, where) }}
 {%- endmacro %}
 
 {#- DuckDB: grouping every row by its values is the cost of a uniqueness test on a
     large model (24 million usage rows: 4.5 to 6.2 CPU s). Sorting the rows' 64-bit
-    hashes finds the hashes that repeat; only the rows with such a hash are then
-    grouped by their values (1.9 CPU s). A hash collision only adds rows to that
-    last step, which compares the values themselves: the result is the same. -#}
-{% macro duckdb__cs_repeated_values(model, columns, aliases, count_alias, where) -%}
-    {%- set key_hash = 'hash(' ~ (columns | join(', ')) ~ ')' -%}
+    hashes (cs_key_hash, as the base models' key_copies) finds the hashes that
+    repeat; only the rows with such a hash are then grouped by their values (1.9 CPU
+    s). A hash collision only adds rows to that last step, which compares the values
+    themselves: the result is the same. The model is read twice, so a view's query
+    runs twice; on the largest views tested (usage and ticket events in staging) that
+    still costs less, as measured above. -#}
+{% macro duckdb__cs_repeated_values(model, columns, count_alias, aliases, where) -%}
+    {%- set key_hash = cs_key_hash(columns | join(', ')) -%}
     {%- set repeated -%}
         {{ key_hash }} in (
             select key_hash
@@ -53,13 +56,13 @@ having count(*) > 1
             where key_hash = previous_key_hash
         )
     {%- endset -%}
-    {{ cs_repeated_values_tail(model, columns, aliases, count_alias,
+    {{ cs_repeated_values_tail(model, columns, count_alias, aliases,
         ('(' ~ where ~ ') and ' if where else '') ~ repeated) }}
 {%- endmacro %}
 
 {#- dbt's `unique` on DuckDB (found first: dbt looks for dispatched macros in the
     root project before its own), the same rows as dbt's default__test_unique. -#}
 {% macro duckdb__test_unique(model, column_name) -%}
-    {{ cs_repeated_values(model, [column_name], ['unique_field'], 'n_records',
+    {{ cs_repeated_values(model, [column_name], 'n_records', aliases=['unique_field'],
         where=column_name ~ ' is not null') }}
 {%- endmacro %}

@@ -25,11 +25,11 @@ UNIQUE = {("x", None, 3), ("y", None, 2)}
 
 INLINE = """
 select 'duckdb pair' as check_name, a, b, row_count as n
-from ({{ cs_repeated_values('main.repeats', ['a', 'b'], [none, none], 'row_count') }}) as p1
+from ({{ cs_repeated_values('main.repeats', ['a', 'b'], 'row_count') }}) as p1
 union all
 select 'default pair', a, b, row_count
 from ({{ cs_kpis.default__cs_repeated_values(
-    'main.repeats', ['a', 'b'], [none, none], 'row_count', none) }}) as p2
+    'main.repeats', ['a', 'b'], 'row_count', none, none) }}) as p2
 union all
 select 'duckdb unique', unique_field, null, n_records
 from ({{ cs_kpis.duckdb__test_unique('main.repeats', 'a') }}) as u1

@@ -59,7 +59,7 @@ parsed as (
     from rows_to_parse
 ),
 
-checked as {{ cs_inlined() }} (
+checked as (
     select
         *,
         case

@@ -45,7 +45,7 @@ parsed as (
     from rows_to_parse
 ),
 
-checked as {{ cs_inlined() }} (
+checked as (
     select
         *,
         case

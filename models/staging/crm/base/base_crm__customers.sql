@@ -48,7 +48,7 @@ parsed as (
     from rows_to_parse
 ),
 
-checked as {{ cs_inlined() }} (
+checked as (
     select
         *,
         case

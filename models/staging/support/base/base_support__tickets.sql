@@ -42,7 +42,7 @@ parsed as (
     from rows_to_parse
 ),
 
-checked as {{ cs_inlined() }} (
+checked as (
     select
         *,
         case
