@@ -17,11 +17,11 @@
                     (materialised: small, read three times);
       final         the staging reason, and the raw text for rejected rows and copies.
     Each set is one branch of rows_to_parse and each reader of flagged filters on
-    is_copy, a constant in each branch, so the engine prunes the other branch: every row is
-    parsed once, and the rows of repeated keys once more, instead of parsing every
-    row a second time to find them (at 100,000 customers the copies branch parses
-    227 thousand usage rows, not 23 million: usage, ticket events and invoices
-    about 3 CPU s fewer together, row for row the same). The join that finds the
+    is_copy, a constant in each branch, so the engine prunes the other branch:
+    every row is parsed once, and the rows of repeated keys once more, instead of
+    parsing every row a second time to find them (at 100,000 customers the copies
+    branch parses 227 thousand usage rows, not 23 million: usage, ticket events
+    and invoices about 3 CPU s fewer together, row for row the same). The join that finds the
     copies runs on the raw key; the one that flags has_copies runs after the
     parsing, as the parsing is cheapest on the raw columns as stored.
     Nothing large is materialised: on DuckDB a materialised CTE of every raw row
